@@ -1,0 +1,104 @@
+"""The append-only audit log: who did what to which object, when, from where.
+
+Services call record() in the same transaction as the change it describes. No view edits or
+deletes entries, and on PostgreSQL a trigger refuses UPDATE and DELETE outright.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.accounts.models import User
+from casework.database import UTCDateTime, enum_column, utcnow
+from casework.extensions import db
+
+
+class AuditAction(enum.StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    USER_CREATED = "user_created"
+    USER_UPDATED = "user_updated"
+    PASSWORD_RESET = "password_reset"
+    CASE_REGISTERED = "case_registered"
+    CASE_EDITED = "case_edited"
+    CASE_TRANSITION = "case_transition"
+    CASE_ASSIGNED = "case_assigned"
+    CASE_UNASSIGNED = "case_unassigned"
+    DEADLINE_EXTENDED = "deadline_extended"
+    TASK_DONE = "task_done"
+    FIRST_ACTION = "first_action"
+    NOTE_ADDED = "note_added"
+    IDENTITY_REVEALED = "identity_revealed"
+    ATTACHMENT_ADDED = "attachment_added"
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded"
+    PERSON_CREATED = "person_created"
+    CALENDAR_DAY_SAVED = "calendar_day_saved"
+    CALENDAR_DAY_DELETED = "calendar_day_deleted"
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Only the fields that changed, as {field: [old, new]}."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        for key in after
+        if _jsonable(before.get(key)) != _jsonable(after.get(key))
+    }
+
+
+def record(
+    action: AuditAction,
+    *,
+    actor: User | None,
+    obj: Any = None,
+    object_type: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the current transaction; the caller commits."""
+    if obj is not None and obj.id is None:
+        db.session.flush()  # the object needs its id before we can point at it
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=object_type or (type(obj).__tablename__ if obj is not None else "system"),
+        object_id=obj.id if obj is not None else None,
+        changes=_jsonable(changes or {}),
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry

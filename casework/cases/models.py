@@ -1,0 +1,291 @@
+"""Cases, their parties, assignments, timeline, notes, tasks and deadline extensions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.accounts.models import User
+from casework.cases.lifecycle import OPEN_STATUSES, CaseStatus, Outcome
+from casework.database import TimestampMixin, UTCDateTime, enum_column, utcnow
+from casework.extensions import db
+from casework.labels import LabelledEnum
+from casework.people.models import Person
+from casework.reference.models import Authority, Category, Facility
+from casework.reference.regions import Region
+
+if TYPE_CHECKING:
+    from casework.attachments.models import Attachment
+
+
+class CaseKind(LabelledEnum):
+    COMPLAINT = "complaint"
+    NPM_FINDING = "npm_finding"
+    OWN_INITIATIVE = "own_initiative"
+    PAROLE_FOLLOW_UP = "parole_follow_up"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "complaint": _l("Complaint"),
+            "npm_finding": _l("NPM finding"),
+            "own_initiative": _l("Own initiative"),
+            "parole_follow_up": _l("Parole follow-up"),
+        }
+
+
+class Channel(LabelledEnum):
+    LETTER = "letter"
+    EMAIL = "email"
+    HOTLINE = "hotline"
+    ONLINE_FORM = "online_form"
+    IN_PERSON = "in_person"
+    NPM_VISIT = "npm_visit"
+    MEDIA = "media"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "letter": _l("Letter"),
+            "email": _l("E-mail"),
+            "hotline": _l("Hotline"),
+            "online_form": _l("Online form"),
+            "in_person": _l("In person"),
+            "npm_visit": _l("NPM visit"),
+            "media": _l("Media report"),
+        }
+
+
+class PartyRole(LabelledEnum):
+    COMPLAINANT = "complainant"
+    VICTIM = "victim"
+    WITNESS = "witness"
+    REPRESENTATIVE = "representative"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "complainant": _l("Complainant"),
+            "victim": _l("Victim"),
+            "witness": _l("Witness"),
+            "representative": _l("Representative"),
+        }
+
+
+class AssignmentRole(LabelledEnum):
+    CASEWORKER = "caseworker"
+    LAWYER = "lawyer"
+
+    @classmethod
+    def _labels(cls):
+        return {"caseworker": _l("Caseworker"), "lawyer": _l("Lawyer")}
+
+
+case_categories = sa.Table(
+    "case_categories",
+    db.metadata,
+    sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category_id", sa.ForeignKey("categories.id"), primary_key=True),
+)
+
+
+class Case(TimestampMixin, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'closed') = (outcome IS NOT NULL)", name="outcome_iff_closed"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind), default=CaseKind.COMPLAINT)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    received_on: Mapped[date]
+    registered_on: Mapped[date]
+    summary: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    is_urgent: Mapped[bool] = mapped_column(default=False)
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    region: Mapped[Region] = mapped_column(enum_column(Region), index=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        enum_column(CaseStatus), default=CaseStatus.REGISTERED, index=True
+    )
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    closed_on: Mapped[date | None]
+    referred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"))
+    decision_due: Mapped[date] = mapped_column(index=True)
+    first_action_due: Mapped[date | None]
+    first_action_on: Mapped[date | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    facility: Mapped[Facility | None] = relationship()
+    referred_to: Mapped[Authority | None] = relationship()
+    created_by: Mapped[User] = relationship()
+    categories: Mapped[list[Category]] = relationship(secondary=case_categories)
+    parties: Mapped[list[CaseParty]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseParty.id"
+    )
+    assignments: Mapped[list[CaseAssignment]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", order_by="Event.id.desc()", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[Note]] = relationship(order_by="Note.id.desc()")
+    tasks: Mapped[list[CaseTask]] = relationship(order_by="CaseTask.due_on")
+    extensions: Mapped[list[DeadlineExtension]] = relationship(order_by="DeadlineExtension.id")
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id.desc()")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def assignees(self, role: AssignmentRole | None = None) -> list[User]:
+        return [a.user for a in self.assignments if role is None or a.role is role]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseParty(db.Model):
+    """A person's part in a case, with their written consent to disclose their identity."""
+
+    __tablename__ = "case_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole))
+    consents_to_disclosure: Mapped[bool] = mapped_column(default=False)
+    consent_scope: Mapped[str] = mapped_column(sa.String(300), default="")
+    consent_recorded_on: Mapped[date | None]
+    is_reprisal_risk: Mapped[bool] = mapped_column(default=False)
+    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+    person: Mapped[Person] = relationship()
+
+
+class CaseAssignment(db.Model):
+    __tablename__ = "case_assignments"
+
+    case_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
+    role: Mapped[AssignmentRole] = mapped_column(enum_column(AssignmentRole))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="assignments")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class EventKind(LabelledEnum):
+    REGISTERED = "registered"
+    TRANSITION = "transition"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    EDITED = "edited"
+    NOTE_ADDED = "note_added"
+    ATTACHMENT_ADDED = "attachment_added"
+    DEADLINE_EXTENDED = "deadline_extended"
+    TASK_DONE = "task_done"
+    FIRST_ACTION = "first_action"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "registered": _l("Registered"),
+            "transition": _l("Status changed"),
+            "assigned": _l("Assigned"),
+            "unassigned": _l("Assignment removed"),
+            "edited": _l("Details edited"),
+            "note_added": _l("Note added"),
+            "attachment_added": _l("Attachment added"),
+            "deadline_extended": _l("Deadline extended"),
+            "task_done": _l("Task done"),
+            "first_action": _l("First action taken"),
+        }
+
+
+class Event(db.Model):
+    """One entry of a case's timeline, written for people to read."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Note(db.Model):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class TaskKind(LabelledEnum):
+    NOTIFY_EXTENSION = "notify_extension"
+    FORWARD_OUT_OF_MANDATE = "forward_out_of_mandate"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "notify_extension": _l("Notify the complainant of the extension"),
+            "forward_out_of_mandate": _l("Forward the complaint to the competent body"),
+        }
+
+
+class CaseTask(db.Model):
+    """Something that must be done on a case by a date, e.g. a notice the law requires."""
+
+    __tablename__ = "case_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TaskKind] = mapped_column(enum_column(TaskKind))
+    due_on: Mapped[date]
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    done_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class DeadlineExtension(db.Model):
+    __tablename__ = "deadline_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    previous_due: Mapped[date]
+    new_due: Mapped[date]
+    ground: Mapped[str] = mapped_column(sa.Text)
+    extended_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    extended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    extended_by: Mapped[User] = relationship()
+

@@ -1,0 +1,5 @@
+"""`flask casework …` commands."""
+
+import click
+
+cli = click.Group("casework", help="Casework administration commands.")

@@ -1,0 +1,45 @@
+"""Language choice (Kazakh, Russian, English) and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user
+
+from casework.extensions import db
+from casework.reference.models import Language
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The user's saved language, then the session's choice, then the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language:
+        return current_user.language.value
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only follow local paths, never another site (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = Language(language)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("cases.my_work")))

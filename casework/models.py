@@ -1,0 +1,23 @@
+"""Imports every model so that SQLAlchemy and Alembic see the whole schema."""
+
+from casework.accounts.models import User, UserRole
+from casework.attachments.models import Attachment
+from casework.audit import AuditEntry
+from casework.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseParty,
+    CaseTask,
+    DeadlineExtension,
+    Event,
+    Note,
+)
+from casework.numbering import ReferenceCounter
+from casework.people.models import Person
+from casework.reference.models import Authority, CalendarDay, Category, Facility
+
+__all__ = [
+    "Attachment", "AuditEntry", "Authority", "CalendarDay", "Case", "CaseAssignment",
+    "CaseParty", "CaseTask", "Category", "DeadlineExtension", "Event", "Facility", "Note",
+    "Person", "ReferenceCounter", "User", "UserRole",
+]

@@ -1,0 +1,43 @@
+"""Gap-free per-year sequences (case references, later register numbers).
+
+One counter row per (kind, year), bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING:
+the row lock serialises concurrent writers on PostgreSQL, and SQLite serialises writes
+anyway, so two people saving at the same moment never get the same number.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.extensions import db
+
+
+class ReferenceCounter(db.Model):
+    """The last number handed out per (kind, year)."""
+
+    __tablename__ = "reference_counters"
+
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int]
+
+
+def next_number(kind: str, year: int) -> int:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = ReferenceCounter.__table__
+    statement = (
+        insert(table)
+        .values(kind=kind, year=year, value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.kind, table.c.year], set_={"value": table.c.value + 1}
+        )
+        .returning(table.c.value)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def case_reference(year: int) -> str:
+    return f"{year}-{next_number('case', year):05d}"

@@ -1,0 +1,193 @@
+"""Who may do what: every access decision of the application is made here (DESIGN.md §5).
+
+Three layers use this module: the sign-in gate (`PUBLIC_ENDPOINTS`), a permission on every
+view (`@requires`), and an object check right after loading (`authorize(can(...))`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from casework.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+    from casework.cases.models import Case
+
+
+class Permission(enum.StrEnum):
+    SIGNED_IN = "signed_in"  # pages every signed-in user has: "My work", profile, language
+    REGISTER_CASE = "register_case"
+    READ_CASE = "read_case"
+    SEE_IDENTITY = "see_identity"
+    EDIT_CASE = "edit_case"
+    CHANGE_STATUS = "change_status"
+    CLOSE_CASE = "close_case"
+    REOPEN_CASE = "reopen_case"
+    ASSIGN_CASE = "assign_case"
+    EXTEND_DEADLINE = "extend_deadline"
+    ADD_NOTE = "add_note"
+    UPLOAD_ATTACHMENT = "upload_attachment"
+    SEARCH_PEOPLE = "search_people"
+    VIEW_CASE_AUDIT = "view_case_audit"
+    VIEW_STATISTICS = "view_statistics"
+    MANAGE_USERS = "manage_users"
+    MANAGE_REFERENCE = "manage_reference"
+
+
+P = Permission
+_CASE_READERS = {P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE}),
+    Role.SUPERVISOR: frozenset(
+        _CASE_READERS
+        | {
+            P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.CLOSE_CASE,
+            P.REOPEN_CASE, P.ASSIGN_CASE, P.EXTEND_DEADLINE, P.SEARCH_PEOPLE,
+            P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS,
+        }
+    ),
+    Role.CASEWORKER: frozenset(
+        _CASE_READERS
+        | {P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.SEARCH_PEOPLE,
+           P.VIEW_STATISTICS}
+    ),
+    Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY}),
+    Role.MONITOR: frozenset(
+        _CASE_READERS | {P.REGISTER_CASE, P.SEARCH_PEOPLE, P.VIEW_STATISTICS}
+    ),
+    Role.AUDITOR: frozenset({P.VIEW_STATISTICS}),
+}
+
+# Endpoints reachable without signing in; everything else is behind the sign-in gate.
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "i18n.set_language"})
+
+
+def role_permissions(user: User) -> frozenset[Permission]:
+    granted: set[Permission] = {P.SIGNED_IN}
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def has_permission(user: User, permission: Permission) -> bool:
+    return user.is_authenticated and permission in role_permissions(user)
+
+
+# -- object rules: small named predicates that read like policy ---------------------------
+
+
+def is_assigned(user: User, case: Case) -> bool:
+    return any(a.user_id == user.id for a in case.assignments)
+
+
+def in_supervised_region(user: User, case: Case) -> bool:
+    """A supervisor without a region oversees the whole country."""
+    return user.has_role(Role.SUPERVISOR) and user.region in (None, case.region)
+
+
+def in_unit(user: User, case: Case) -> bool:
+    """A caseworker's unit is their region's office; without a region, the central office."""
+    return user.region in (None, case.region)
+
+
+def can_read_case(user: User, case: Case) -> bool:
+    return (
+        in_supervised_region(user, case)
+        or is_assigned(user, case)
+        or (user.has_role(Role.CASEWORKER) and case.is_open and in_unit(user, case))
+        # Monitors follow the cases they opened; visits link more cases in a later issue.
+        or (user.has_role(Role.MONITOR) and case.created_by_id == user.id)
+    )
+
+
+def can_see_identity(user: User, case: Case) -> bool:
+    if in_supervised_region(user, case):
+        return True
+    return is_assigned(user, case) and (
+        user.has_role(Role.CASEWORKER) or user.has_role(Role.LAWYER)
+    )
+
+
+def can_work_on_case(user: User, case: Case) -> bool:
+    """Edit and move a case along: its region's supervisor, or a caseworker assigned to it."""
+    if in_supervised_region(user, case):
+        return True
+    return user.has_role(Role.CASEWORKER) and is_assigned(user, case)
+
+
+CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
+    P.READ_CASE: can_read_case,
+    P.ADD_NOTE: can_read_case,
+    P.UPLOAD_ATTACHMENT: can_read_case,
+    P.SEE_IDENTITY: can_see_identity,
+    P.EDIT_CASE: can_work_on_case,
+    P.CHANGE_STATUS: can_work_on_case,
+    P.CLOSE_CASE: in_supervised_region,
+    P.REOPEN_CASE: in_supervised_region,
+    P.ASSIGN_CASE: in_supervised_region,
+    P.EXTEND_DEADLINE: in_supervised_region,
+    P.VIEW_CASE_AUDIT: in_supervised_region,
+}
+
+
+def can(user: User, permission: Permission, obj: Any = None) -> bool:
+    """Whether `user` may exercise `permission`, on `obj` when one is given."""
+    if not has_permission(user, permission):
+        return False
+    if obj is None:
+        return True
+    rule = CASE_RULES.get(permission)
+    if rule is None:
+        raise LookupError(f"no object rule for {permission}")
+    return rule(user, obj)
+
+
+def authorize(allowed: bool) -> None:
+    """Stop the request with 403 unless the check passed."""
+    if not allowed:
+        abort(403)
+
+
+def requires(permission: Permission) -> Callable:
+    """Declare the permission a view needs; the route meta-test reads it from the view."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            authorize(has_permission(current_user, permission))
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def visible_cases_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_read_case, for lists and counts."""
+    from casework.cases.lifecycle import OPEN_STATUSES
+    from casework.cases.models import Case, CaseAssignment
+
+    if not has_permission(user, P.READ_CASE):
+        return sa.false()
+    assigned = sa.exists().where(
+        CaseAssignment.case_id == Case.id, CaseAssignment.user_id == user.id
+    )
+    clauses: list[sa.ColumnElement[bool]] = [assigned]
+    if user.has_role(Role.SUPERVISOR):
+        clauses.append(sa.true() if user.region is None else Case.region == user.region)
+    if user.has_role(Role.CASEWORKER):
+        unit = sa.true() if user.region is None else Case.region == user.region
+        clauses.append(sa.and_(Case.status.in_(OPEN_STATUSES), unit))
+    if user.has_role(Role.MONITOR):
+        clauses.append(Case.created_by_id == user.id)
+    return sa.or_(*clauses)

@@ -1,0 +1,88 @@
+"""Configuration read from the environment, with safe defaults for development."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Development defaults; every value can be overridden from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "CASEWORK_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'casework.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    STORAGE_DIR = Path(os.environ.get("CASEWORK_STORAGE_DIR", INSTANCE_DIR / "attachments"))
+    MAX_UPLOAD_MB = _env_int("CASEWORK_MAX_UPLOAD_MB", 20)
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_MB * 1024 * 1024
+
+    # Periods in working days (DESIGN.md §3); the law may change them.
+    DECISION_PERIOD_DAYS = _env_int("CASEWORK_DECISION_PERIOD_DAYS", 15)
+    EXTENSION_NOTICE_DAYS = _env_int("CASEWORK_EXTENSION_NOTICE_DAYS", 3)
+    FORWARD_PERIOD_DAYS = _env_int("CASEWORK_FORWARD_PERIOD_DAYS", 3)
+    URGENT_ACTION_DAYS = _env_int("CASEWORK_URGENT_ACTION_DAYS", 1)
+    MAX_EXTENSION_MONTHS = _env_int("CASEWORK_MAX_EXTENSION_MONTHS", 2)
+    DUE_SOON_DAYS = _env_int("CASEWORK_DUE_SOON_DAYS", 5)
+
+    LANGUAGES = ("kk", "ru", "en")
+    BABEL_DEFAULT_LOCALE = os.environ.get("CASEWORK_DEFAULT_LANGUAGE", "ru")
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "casework" / "translations")
+
+    SESSION_COOKIE_NAME = "casework_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("CASEWORK_SECURE_COOKIES", "0") == "1"
+    PERMANENT_SESSION_LIFETIME = _env_int("CASEWORK_SESSION_MINUTES", 480) * 60
+    REMEMBER_COOKIE_DURATION = 0  # "remember me" is not offered
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, which already expires
+
+    RATELIMIT_STORAGE_URI = os.environ.get("CASEWORK_RATELIMIT_STORAGE", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_ATTEMPTS_PER_MINUTE = _env_int("CASEWORK_LOGIN_ATTEMPTS_PER_MINUTE", 10)
+
+    PAGE_SIZE = 25
+
+
+class ProductionConfig(Config):
+    """Requires a real secret key and secure cookies."""
+
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.SECRET_KEY == DEV_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("Set SECRET_KEY to a random value of 32 characters or more.")
+
+
+class TestConfig(Config):
+    """In-memory or given database, fast password hashing, CSRF on (tests opt out per client)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("CASEWORK_TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+    PASSWORD_HASH_FAST = True
+    BABEL_DEFAULT_LOCALE = "en"
+
+
+def config_for_environment() -> type[Config]:
+    """Pick the configuration class named by CASEWORK_ENV (development by default)."""
+    env = os.environ.get("CASEWORK_ENV", "development")
+    if env == "production":
+        ProductionConfig.check()
+        return ProductionConfig
+    return Config

@@ -1,0 +1,142 @@
+"""Plain factories with sensible defaults; each returns a flushed object."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from casework.accounts.models import User
+from casework.accounts.passwords import hash_password
+from casework.accounts.roles import Role
+from casework.cases.lifecycle import CaseStatus, Outcome
+from casework.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseParty,
+    Channel,
+    PartyRole,
+)
+from casework.extensions import db
+from casework.people.iin import iin_check_digit
+from casework.people.models import Person
+from casework.reference.models import (
+    Authority,
+    AuthorityType,
+    Category,
+    Facility,
+    FacilityType,
+)
+from casework.reference.regions import Region
+
+PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+
+
+def make_user(role: Role | None = Role.CASEWORKER, *, region: Region | None = None, **kw) -> User:
+    n = next(_sequence)
+    user = User(
+        email=kw.pop("email", f"user{n}@example.org"),
+        full_name=kw.pop("full_name", f"{(role or 'user').title()} {n}"),
+        password_hash=hash_password(kw.pop("password", PASSWORD)),
+        region=region,
+        session_token=f"token{n}",
+        **kw,
+    )
+    user.roles = {role} if role else set()
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def valid_iin(prefix: str = "85020130012") -> str:
+    """A valid IIN from an 11-digit prefix (the prefix is bumped until a check digit exists)."""
+    number = int(prefix)
+    while (check := iin_check_digit(f"{number:011d}")) is None:
+        number += 1
+    return f"{number:011d}{check}"
+
+
+def make_person(**kw) -> Person:
+    n = next(_sequence)
+    person = Person(full_name=kw.pop("full_name", f"Person Number{n}"), **kw)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_authority(**kw) -> Authority:
+    n = next(_sequence)
+    authority = Authority(
+        name=kw.pop("name", f"Authority {n}"), type=kw.pop("type", AuthorityType.MINISTRY), **kw
+    )
+    db.session.add(authority)
+    db.session.flush()
+    return authority
+
+
+def make_facility(region: Region = Region.ASTANA, **kw) -> Facility:
+    n = next(_sequence)
+    facility = Facility(
+        name=kw.pop("name", f"Facility {n}"),
+        type=kw.pop("type", FacilityType.PENAL_COLONY),
+        region=region,
+        **kw,
+    )
+    db.session.add(facility)
+    db.session.flush()
+    return facility
+
+
+def make_category(code: str | None = None) -> Category:
+    code = code or f"cat{next(_sequence)}"
+    category = Category(code=code, name_en=code.title(), name_ru=code, name_kk=code)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def make_case(
+    *,
+    created_by: User | None = None,
+    region: Region = Region.ASTANA,
+    status: CaseStatus = CaseStatus.REGISTERED,
+    assignees: tuple[User, ...] = (),
+    **kw,
+) -> Case:
+    """A case row as the database would hold it; business rules are tested via services."""
+    n = next(_sequence)
+    created_by = created_by or make_user(Role.CASEWORKER)
+    received = kw.pop("received_on", date(2026, 11, 2))
+    case = Case(
+        reference=kw.pop("reference", f"2026-{n:05d}"),
+        channel=kw.pop("channel", Channel.LETTER),
+        received_on=received,
+        registered_on=kw.pop("registered_on", received),
+        summary=kw.pop("summary", f"Complaint number {n}"),
+        region=region,
+        status=status,
+        outcome=kw.pop("outcome", Outcome.RESOLVED if status is CaseStatus.CLOSED else None),
+        decision_due=kw.pop("decision_due", date(2026, 11, 23)),
+        created_by=created_by,
+        **kw,
+    )
+    for user in assignees:
+        role = AssignmentRole.LAWYER if user.has_role(Role.LAWYER) else AssignmentRole.CASEWORKER
+        case.assignments.append(CaseAssignment(user=user, role=role))
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def add_party(case: Case, person: Person | None = None, **kw) -> CaseParty:
+    party = CaseParty(
+        case=case,
+        person=person or make_person(),
+        role=kw.pop("role", PartyRole.VICTIM),
+        pseudonym=kw.pop("pseudonym", "Applicant A."),
+        **kw,
+    )
+    db.session.add(party)
+    db.session.flush()
+    return party
