@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from config import Config, config_for_environment
+from config import INSTANCE_DIR, Config, config_for_environment
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -12,7 +12,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         __name__,
         template_folder="../templates",
         static_folder="static",
-        instance_path=str(Config.STORAGE_DIR.parent),
+        instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class or config_for_environment())
     register_extensions(app)
@@ -39,7 +39,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from casework.accounts.views import admin_bp, bp as accounts_bp
+    from casework.accounts.views import admin_bp
+    from casework.accounts.views import bp as accounts_bp
     from casework.attachments.views import bp as attachments_bp
     from casework.cases.views import bp as cases_bp
     from casework.i18n import bp as i18n_bp

@@ -25,7 +25,7 @@ class AuditAction(enum.StrEnum):
     SIGN_OUT = "sign_out"
     USER_CREATED = "user_created"
     USER_UPDATED = "user_updated"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an action name, not a secret
     CASE_REGISTERED = "case_registered"
     CASE_EDITED = "case_edited"
     CASE_TRANSITION = "case_transition"
@@ -102,3 +102,34 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+# The database itself refuses to change history. PostgreSQL blocks UPDATE and DELETE (TRUNCATE,
+# an owner's maintenance operation, stays possible); SQLite blocks UPDATE. The initial
+# migration creates the same triggers.
+POSTGRES_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit entries are append-only';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+"""
+SQLITE_APPEND_ONLY = """
+CREATE TRIGGER audit_entries_append_only BEFORE UPDATE ON audit_entries
+BEGIN
+    SELECT RAISE(ABORT, 'audit entries are append-only');
+END
+"""
+
+sa.event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    sa.DDL(POSTGRES_APPEND_ONLY).execute_if(dialect="postgresql"),
+)
+sa.event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    sa.DDL(SQLITE_APPEND_ONLY).execute_if(dialect="sqlite"),
+)

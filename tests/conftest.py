@@ -20,7 +20,7 @@ from tests import factories
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     class Config(TestConfig):
         STORAGE_DIR = tmp_path_factory.mktemp("storage")
 
@@ -29,7 +29,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield app
+    return app
 
 
 @pytest.fixture(autouse=True)
