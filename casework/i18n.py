@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
 from casework.extensions import db
@@ -14,6 +14,8 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     """The user's saved language, then the session's choice, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands: no user, session or browser to ask
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language:
         return current_user.language.value
     if session.get("language") in languages:

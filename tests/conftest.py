@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -63,6 +63,13 @@ class BrowserLikeClient(FlaskClient):
             raw = session.setdefault("csrf_token", secrets.token_hex(20))
         serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
         return serializer.dumps(raw)
+
+    def open(self, *args, **kwargs):  # type: ignore[override]
+        # Requests reuse the test's app context and so its `g`: empty it as production would,
+        # or Flask-Login's cached user (and Babel's locale) leak from one request to the next.
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
 
     def post(self, *args, csrf: bool = True, **kwargs):  # type: ignore[override]
         data = kwargs.get("data")
