@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casework.database import TimestampMixin, enum_column
 from casework.extensions import db
@@ -44,11 +44,17 @@ class DetentionStatus(LabelledEnum):
         }
 
 
+def name_search_key(text: str) -> str:
+    """Case-insensitive form of a name for search: SQLite's lower() only folds ASCII."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
 class Person(TimestampMixin, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
     iin: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
     birth_date: Mapped[date | None]
     sex: Mapped[Sex] = mapped_column(enum_column(Sex), default=Sex.UNKNOWN)
@@ -60,6 +66,11 @@ class Person(TimestampMixin, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     facility: Mapped[Facility | None] = relationship()
+
+    @validates("full_name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_search_key(value)
+        return value
 
     def __str__(self) -> str:
         return self.full_name

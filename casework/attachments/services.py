@@ -1,0 +1,85 @@
+"""Adding files to a case: store, record, write the timeline and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
+
+from casework.accounts.models import User
+from casework.attachments import storage
+from casework.attachments.models import Attachment
+from casework.audit import AuditAction, record
+from casework.cases.models import Case, EventKind
+from casework.cases.timeline import add_event
+from casework.extensions import db
+
+
+def chosen_files(files: Iterable[FileStorage | None]) -> list[FileStorage]:
+    """The file inputs the user actually filled (an empty input still sends a part)."""
+    return [f for f in files if f is not None and f.filename]
+
+
+def clean_file_name(file_name: str) -> str:
+    """Keep the user's name for the download (no directories, bounded length)."""
+    name = Path(file_name.replace("\\", "/")).name.strip() or "file"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    return stem[: 255 - len(suffix)] + suffix
+
+
+def add_attachments(
+    case: Case, files: Iterable[FileStorage], *, actor: User, confidential: bool = False
+) -> list[Attachment]:
+    """Store every file or none: a refused file removes those already written in this batch.
+
+    Raises storage.FileRejected. The caller commits.
+    """
+    uploads = list(files)
+    stored: list[storage.StoredFile] = []
+    try:
+        for upload in uploads:
+            stored.append(storage.save(upload.stream, clean_file_name(upload.filename or "")))
+    except storage.FileRejected:
+        for done in stored:
+            storage.delete(done.storage_name)
+        raise
+    return [
+        _record_attachment(case, upload, saved, actor=actor, confidential=confidential)
+        for upload, saved in zip(uploads, stored, strict=True)
+    ]
+
+
+def _record_attachment(
+    case: Case,
+    upload: FileStorage,
+    saved: storage.StoredFile,
+    *,
+    actor: User,
+    confidential: bool,
+) -> Attachment:
+    attachment = Attachment(
+        file_name=clean_file_name(upload.filename or ""),
+        media_type=saved.media_type,
+        size=saved.size,
+        sha256=saved.sha256,
+        storage_name=saved.storage_name,
+        is_confidential=confidential,
+        uploaded_by=actor,
+    )
+    case.attachments.append(attachment)
+    db.session.flush()
+    add_event(case, EventKind.ATTACHMENT_ADDED, actor=actor, file_name=attachment.file_name)
+    record(
+        AuditAction.ATTACHMENT_ADDED,
+        actor=actor,
+        obj=attachment,
+        changes={
+            "case_id": case.id,
+            "file_name": attachment.file_name,
+            "media_type": attachment.media_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment

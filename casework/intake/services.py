@@ -1,0 +1,221 @@
+"""Registering a case: number, deadlines, parties with pseudonyms, timeline, audit, files.
+
+Everything happens in the caller's transaction; the view commits once, so a case is never
+half-registered (a number without a case, a case without its audit entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import count
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from casework.accounts.models import User
+from casework.accounts.roles import Role
+from casework.attachments.services import add_attachments
+from casework.audit import AuditAction, record
+from casework.cases import deadlines
+from casework.cases.lifecycle import CaseStatus
+from casework.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseKind,
+    CaseParty,
+    Channel,
+    EventKind,
+    PartyRole,
+)
+from casework.cases.timeline import add_event
+from casework.database import office_today
+from casework.extensions import db
+from casework.numbering import case_reference
+from casework.people.models import DetentionStatus, Person
+from casework.people.services import NewPerson, find_or_create_person
+from casework.reference.models import Category, Facility
+from casework.reference.regions import Region
+from casework.workdays import WorkingCalendar
+
+# Stored in a neutral form; pages may translate the word when they show it.
+PSEUDONYM_WORDS = {
+    PartyRole.COMPLAINANT: "Applicant",
+    PartyRole.VICTIM: "Victim",
+    PartyRole.WITNESS: "Witness",
+    PartyRole.REPRESENTATIVE: "Representative",
+}
+NOT_HELD = (DetentionStatus.NOT_DETAINED, DetentionStatus.UNKNOWN)
+
+
+class IntakeError(ValueError):
+    """The data cannot make a case; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    """A party as intake received it: an existing person (person_id) or a new one."""
+
+    person_id: int | None = None
+    new_person: NewPerson | None = None
+    consents_to_disclosure: bool = False
+    consent_scope: str = ""
+    is_reprisal_risk: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    channel: Channel
+    received_on: date
+    summary: str
+    category_ids: Sequence[int]
+    kind: CaseKind = CaseKind.COMPLAINT
+    description: str = ""
+    is_urgent: bool = False
+    facility_id: int | None = None
+    region: Region | None = None
+    complainant: PartyInput | None = None  # None: an anonymous complaint
+    complainant_is_victim: bool = False
+    victims: Sequence[PartyInput] = ()
+
+
+def pseudonym_letter(index: int) -> str:
+    """A, B, …, Z, AA, AB, … as spreadsheet columns count."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def register_case(
+    data: IntakeData, *, actor: User, files: Iterable[FileStorage] = ()
+) -> Case:
+    """Open a new case in status REGISTERED. Raises IntakeError or storage.FileRejected."""
+    today = office_today()
+    if data.received_on > today:
+        raise IntakeError(_l("The date received cannot be in the future."))
+    facility = db.session.get(Facility, data.facility_id) if data.facility_id else None
+    region = facility.region if facility is not None else data.region
+    if region is None:
+        raise IntakeError(_l("A case needs a facility or a region."))
+    case = Case(
+        reference=case_reference(today.year),
+        kind=data.kind,
+        channel=data.channel,
+        received_on=data.received_on,
+        registered_on=today,
+        summary=data.summary.strip(),
+        description=data.description.strip(),
+        is_urgent=data.is_urgent,
+        is_anonymous=data.complainant is None,
+        facility=facility,
+        region=region,
+        status=CaseStatus.REGISTERED,
+        created_by=actor,
+        categories=_categories(data.category_ids),
+        **_deadlines(today, urgent=data.is_urgent),
+    )
+    db.session.add(case)
+    _add_parties(case, data, facility, actor=actor)
+    if actor.has_role(Role.CASEWORKER):
+        case.assignments.append(CaseAssignment(user=actor, role=AssignmentRole.CASEWORKER))
+    db.session.flush()
+    add_event(case, EventKind.REGISTERED, actor=actor, reference=case.reference)
+    record(AuditAction.CASE_REGISTERED, actor=actor, obj=case, changes=_audit_summary(case))
+    add_attachments(case, files, actor=actor)
+    return case
+
+
+def _categories(ids: Sequence[int]) -> list[Category]:
+    categories = list(db.session.scalars(sa.select(Category).where(Category.id.in_(ids))))
+    if not categories:
+        raise IntakeError(_l("A case needs at least one category."))
+    return categories
+
+
+def _deadlines(registered_on: date, *, urgent: bool) -> dict[str, date | None]:
+    calendar = WorkingCalendar.load()
+    return {
+        "decision_due": deadlines.decision_due(registered_on, calendar),
+        "first_action_due": (
+            deadlines.first_action_due(registered_on, calendar) if urgent else None
+        ),
+    }
+
+
+def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, actor: User) -> None:
+    """One party row per (person, role); a person keeps one letter across their roles."""
+    plan: list[tuple[PartyInput, list[PartyRole]]] = []
+    if data.complainant is not None:
+        roles = [PartyRole.COMPLAINANT]
+        if data.complainant_is_victim:
+            roles.append(PartyRole.VICTIM)
+        plan.append((data.complainant, roles))
+    plan.extend((victim, [PartyRole.VICTIM]) for victim in data.victims)
+
+    letters: dict[int, str] = {}
+    next_letter = count()
+    seen: set[tuple[int, PartyRole]] = set()
+    for party_input, roles in plan:
+        person = _person_for(party_input, facility, actor=actor)
+        if person.id not in letters:
+            letters[person.id] = pseudonym_letter(next(next_letter))
+        for role in roles:
+            if (person.id, role) in seen:
+                continue  # the same person entered twice
+            seen.add((person.id, role))
+            case.parties.append(_party(person, role, party_input, letters[person.id]))
+
+
+def _person_for(party: PartyInput, facility: Facility | None, *, actor: User) -> Person:
+    if party.person_id is not None:
+        person = db.session.get(Person, party.person_id)
+        if person is None:
+            raise IntakeError(_l("A chosen person is no longer in the register."))
+        return person
+    if party.new_person is None:
+        raise IntakeError(_l("A party needs a person."))
+    details = party.new_person
+    if facility is not None and details.facility_id is None and (
+        details.detention_status not in NOT_HELD
+    ):
+        details = replace(details, facility_id=facility.id)  # held where the complaint is about
+    person, _created = find_or_create_person(details, actor=actor)
+    return person
+
+
+def _party(person: Person, role: PartyRole, party: PartyInput, letter: str) -> CaseParty:
+    consents = party.consents_to_disclosure
+    return CaseParty(
+        person=person,
+        role=role,
+        consents_to_disclosure=consents,
+        consent_scope=party.consent_scope.strip() if consents else "",
+        consent_recorded_on=office_today() if consents else None,
+        is_reprisal_risk=party.is_reprisal_risk,
+        pseudonym=f"{PSEUDONYM_WORDS[role]} {letter}.",
+    )
+
+
+def _audit_summary(case: Case) -> dict[str, object]:
+    """What was registered, without names: parties appear as person ids and pseudonyms."""
+    return {
+        "reference": case.reference,
+        "kind": case.kind,
+        "channel": case.channel,
+        "received_on": case.received_on,
+        "region": case.region,
+        "facility_id": case.facility_id,
+        "categories": sorted(c.code for c in case.categories),
+        "is_urgent": case.is_urgent,
+        "is_anonymous": case.is_anonymous,
+        "parties": [[p.person_id, p.role, p.pseudonym] for p in case.parties],
+        "decision_due": case.decision_due,
+        "first_action_due": case.first_action_due,
+        "assigned_to": [a.user_id for a in case.assignments],
+    }
