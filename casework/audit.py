@@ -34,6 +34,7 @@ class AuditAction(enum.StrEnum):
     DEADLINE_EXTENDED = "deadline_extended"
     TASK_DONE = "task_done"
     FIRST_ACTION = "first_action"
+    OUT_OF_MANDATE = "out_of_mandate"
     NOTE_ADDED = "note_added"
     IDENTITY_REVEALED = "identity_revealed"
     ATTACHMENT_ADDED = "attachment_added"

@@ -141,7 +141,9 @@ class Case(TimestampMixin, db.Model):
         back_populates="case", order_by="Event.id.desc()", cascade="all, delete-orphan"
     )
     notes: Mapped[list[Note]] = relationship(order_by="Note.id.desc()")
-    tasks: Mapped[list[CaseTask]] = relationship(order_by="CaseTask.due_on")
+    tasks: Mapped[list[CaseTask]] = relationship(
+        back_populates="case", order_by="CaseTask.due_on", cascade="all, delete-orphan"
+    )
     extensions: Mapped[list[DeadlineExtension]] = relationship(order_by="DeadlineExtension.id")
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id.desc()")
 
@@ -151,6 +153,24 @@ class Case(TimestampMixin, db.Model):
 
     def assignees(self, role: AssignmentRole | None = None) -> list[User]:
         return [a.user for a in self.assignments if role is None or a.role is role]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The fields whose changes are audited and shown in the edit-conflict table."""
+        return {
+            "summary": self.summary,
+            "description": self.description,
+            "is_urgent": self.is_urgent,
+            "facility_id": self.facility.id if self.facility else None,
+            "region": self.region,
+            "category_ids": sorted(c.id for c in self.categories),
+            "status": self.status,
+            "outcome": self.outcome,
+            "closed_on": self.closed_on,
+            "referred_to_id": self.referred_to.id if self.referred_to else None,
+            "decision_due": self.decision_due,
+            "first_action_due": self.first_action_due,
+            "first_action_on": self.first_action_on,
+        }
 
     def __str__(self) -> str:
         return self.reference
@@ -200,6 +220,7 @@ class EventKind(LabelledEnum):
     DEADLINE_EXTENDED = "deadline_extended"
     TASK_DONE = "task_done"
     FIRST_ACTION = "first_action"
+    OUT_OF_MANDATE = "out_of_mandate"
 
     @classmethod
     def _labels(cls):
@@ -214,6 +235,7 @@ class EventKind(LabelledEnum):
             "deadline_extended": _l("Deadline extended"),
             "task_done": _l("Task done"),
             "first_action": _l("First action taken"),
+            "out_of_mandate": _l("Found outside the mandate"),
         }
 
 
@@ -269,6 +291,7 @@ class CaseTask(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
+    case: Mapped[Case] = relationship(back_populates="tasks")
     done_by: Mapped[User | None] = relationship()
 
     @property

@@ -1,19 +1,324 @@
-"""Case pages: My work, the case list and the case page with its actions."""
+"""Case pages: My work, the case list and the case page with its actions.
 
-from flask import Blueprint
+Views stay thin: check the form, call one service, commit, flash, redirect. A refused action
+changes nothing and says why; a form with a wrong field is shown again with the input kept.
+"""
 
-from casework.permissions import Permission, requires
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug import Response
+
+from casework.accounts.models import User
+from casework.cases import queries, services
+from casework.cases.deadlines import deadline_state
+from casework.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    ConfirmForm,
+    EditCaseForm,
+    ExtendForm,
+    NoteForm,
+    TransitionForm,
+    UnassignForm,
+    case_page_forms,
+    options,
+)
+from casework.cases.models import AssignmentRole, Case, CaseTask
+from casework.cases.timeline import describe
+from casework.extensions import db
+from casework.permissions import Permission, authorize, can, requires
+from casework.reference.models import Authority, Category, Facility
 
 bp = Blueprint("cases", __name__)
+P = Permission
+
+
+@bp.context_processor
+def deadline_helpers() -> dict[str, Any]:
+    return {"deadline_state": deadline_state}
+
+
+def _actor() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _load(case_id: int, permission: Permission) -> Case:
+    case = queries.load_case(case_id)
+    if case is None:
+        abort(404)
+    authorize(can(current_user, permission, case))
+    return case
+
+
+def _to_case(case: Case) -> Response:
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _render_case(
+    case: Case, status: int = 200, *, revealed: bool = False, **forms: Any
+) -> tuple[str, int]:
+    """The case page; `forms` replaces a blank form with one that failed (input kept)."""
+    urgent_pending = case.is_urgent and case.is_open and not case.first_action_on
+    page = render_template(
+        "cases/show.html",
+        case=case,
+        decision=deadline_state(case.decision_due) if case.is_open else None,
+        first_action=deadline_state(case.first_action_due)
+        if urgent_pending and case.first_action_due else None,
+        revealed=revealed,
+        describe=describe,
+        **case_page_forms(case, _actor(), **forms),
+    )
+    return page, status
+
+
+# -- lists ------------------------------------------------------------------------------------
 
 
 @bp.get("/")
-@requires(Permission.SIGNED_IN)
+@requires(P.SIGNED_IN)
 def my_work():
-    return "TODO"
+    return render_template("cases/my_work.html", work=queries.my_work(_actor()))
 
 
 @bp.get("/cases")
-@requires(Permission.READ_CASE)
+@requires(P.READ_CASE)
 def index():
-    return "TODO"
+    form = CaseFilterForm(request.args)
+    form.set_choices(
+        db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)),
+        db.session.scalars(sa.select(Facility).order_by(Facility.name)),
+        queries.assignable_users(),
+    )
+    form.validate()
+    filters = form.filters()
+    page = queries.list_cases(_actor(), filters, request.args.get("page", 1, type=int))
+    return render_template("cases/index.html", form=form, page=page, sort=filters.sort)
+
+
+# -- the case page and its actions ------------------------------------------------------------
+
+
+@bp.get("/cases/<int:case_id>")
+@requires(P.READ_CASE)
+def show(case_id: int):
+    case = _load(case_id, P.READ_CASE)
+    # Names revealed by the POST below are shown on this one page view, then hidden again.
+    revealed = session.pop("revealed_case", None) == case.id and can(
+        current_user, P.SEE_IDENTITY, case
+    )
+    return _render_case(case, revealed=revealed)
+
+
+def _refuse(case: Case, error: services.CaseError, form: Any = None, **overrides: Any):
+    """Undo anything half-done, say why, and show the form again when a field was at fault."""
+    db.session.rollback()
+    flash(error.message, "error")
+    if form is not None and error.field and hasattr(form, error.field):
+        getattr(form, error.field).errors = [error.message]
+        return _render_case(case, 400, **overrides)
+    return _to_case(case)
+
+
+def _invalid_form(case: Case, **overrides: Any):
+    flash(_("Please correct the fields marked below."), "error")
+    return _render_case(case, 400, **overrides)
+
+
+@bp.post("/cases/<int:case_id>/transition")
+@requires(P.CHANGE_STATUS)
+def transition(case_id: int):
+    case = _load(case_id, P.CHANGE_STATUS)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return _refuse(case, services.InvalidTransition(_("There is no such action.")))
+    authority_id = form.authority.data or ""
+    authority = db.session.get(Authority, int(authority_id)) if authority_id.isdigit() else None
+    try:
+        done = services.apply_transition(
+            case, form.action.data, actor=_actor(), reason=form.reason.data,
+            outcome=form.outcome.data or None, authority=authority,
+        )
+    except services.InvalidTransition as error:
+        return _refuse(case, error, form, transition_forms={form.action.data: form})
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=done.label), "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/assign")
+@requires(P.ASSIGN_CASE)
+def assign(case_id: int):
+    case = _load(case_id, P.ASSIGN_CASE)
+    form = AssignForm()
+    form.user.choices = options((u.id, u.full_name) for u in queries.assignable_users())
+    if not form.validate_on_submit():
+        return _invalid_form(case, assign_form=form)
+    try:
+        services.assign_case(case, db.session.get(User, form.user.data),
+                             AssignmentRole(form.role.data), actor=_actor())
+    except services.CaseError as error:
+        return _refuse(case, error, form, assign_form=form)
+    db.session.commit()
+    flash(_("Assigned."), "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/unassign")
+@requires(P.ASSIGN_CASE)
+def unassign(case_id: int):
+    case = _load(case_id, P.ASSIGN_CASE)
+    form = UnassignForm()
+    user = db.session.get(User, form.user.data) if form.validate_on_submit() else None
+    if user is None:
+        abort(400)
+    try:
+        services.unassign_case(case, user, actor=_actor())
+    except services.CaseError as error:
+        return _refuse(case, error)
+    db.session.commit()
+    flash(_("Assignment removed."), "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/extend")
+@requires(P.EXTEND_DEADLINE)
+def extend(case_id: int):
+    case = _load(case_id, P.EXTEND_DEADLINE)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _invalid_form(case, extend_form=form)
+    try:
+        services.extend_deadline(case, form.new_due.data, form.ground.data, actor=_actor())
+    except services.CaseError as error:
+        return _refuse(case, error, form, extend_form=form)
+    db.session.commit()
+    flash(_("Deadline extended. Notify the complainant."), "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/tasks/<int:task_id>/done")
+@requires(P.CHANGE_STATUS)
+def task_done(case_id: int, task_id: int):
+    case = _load(case_id, P.CHANGE_STATUS)
+    task = db.get_or_404(CaseTask, task_id)
+    if task.case_id != case.id:
+        abort(404)
+    return _button(case, lambda: services.complete_task(task, actor=_actor()), _("Task done."))
+
+
+@bp.post("/cases/<int:case_id>/first-action")
+@requires(P.CHANGE_STATUS)
+def first_action(case_id: int):
+    case = _load(case_id, P.CHANGE_STATUS)
+    return _button(case, lambda: services.record_first_action(case, actor=_actor()),
+                   _("First action recorded."))
+
+
+@bp.post("/cases/<int:case_id>/out-of-mandate")
+@requires(P.CHANGE_STATUS)
+def out_of_mandate(case_id: int):
+    case = _load(case_id, P.CHANGE_STATUS)
+    return _button(case, lambda: services.mark_out_of_mandate(case, actor=_actor()),
+                   _("Marked as outside the mandate: forward the complaint."))
+
+
+def _button(case: Case, action: Callable[[], object], message: str) -> Response:
+    """A POST that is only a button: CSRF checked, one service called."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except services.CaseError as error:
+        return _refuse(case, error)
+    db.session.commit()
+    flash(message, "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/notes")
+@requires(P.ADD_NOTE)
+def add_note(case_id: int):
+    case = _load(case_id, P.ADD_NOTE)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _invalid_form(case, note_form=form)
+    services.add_note(case, form.body.data, actor=_actor())
+    db.session.commit()
+    flash(_("Note added."), "success")
+    return _to_case(case)
+
+
+@bp.post("/cases/<int:case_id>/identity")
+@requires(P.SEE_IDENTITY)
+def reveal_identity(case_id: int):
+    case = _load(case_id, P.SEE_IDENTITY)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.reveal_identity(case, actor=_actor())
+    db.session.commit()
+    session["revealed_case"] = case.id
+    return _to_case(case)
+
+
+# -- editing with optimistic locking ----------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@requires(P.EDIT_CASE)
+def edit(case_id: int):
+    case = _load(case_id, P.EDIT_CASE)
+    form = EditCaseForm() if request.method == "POST" else EditCaseForm(data=_edit_data(case))
+    form.set_choices(
+        db.session.scalars(sa.select(Facility).order_by(Facility.name)),
+        db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)),
+    )
+    if not form.validate_on_submit():
+        return render_template("cases/edit.html", case=case, form=form, conflict=None)
+    try:
+        services.edit_case(case, expected_version=form.version.data,
+                           changes=_edit_changes(form), actor=_actor())
+        db.session.commit()
+    except services.StaleEdit as stale:
+        db.session.rollback()
+        return _conflict(case, form, stale.changes)
+    except StaleDataError:  # someone saved between our check and our write
+        db.session.rollback()
+        return _conflict(case, form, queries.changes_since(case, form.version.data))
+    flash(_("Changes saved."), "success")
+    return _to_case(case)
+
+
+def _edit_data(case: Case) -> dict[str, Any]:
+    return {
+        "summary": case.summary, "description": case.description, "is_urgent": case.is_urgent,
+        "facility": case.facility_id or 0, "categories": [c.id for c in case.categories],
+        "version": case.version,
+    }
+
+
+def _edit_changes(form: EditCaseForm) -> dict[str, Any]:
+    ids = form.categories.data or []
+    return {
+        "summary": form.summary.data.strip(),
+        "description": form.description.data or "",
+        "is_urgent": form.is_urgent.data,
+        "facility": db.session.get(Facility, form.facility.data) if form.facility.data else None,
+        "categories": db.session.scalars(sa.select(Category).where(Category.id.in_(ids))).all(),
+    }
+
+
+def _conflict(case: Case, form: EditCaseForm, changes: list[queries.ChangeRow]):
+    """409: keep the user's input, show what changed, and accept the next save over it."""
+    db.session.refresh(case)
+    form.version.data, form.version.raw_data = case.version, [str(case.version)]
+    flash(_("Someone else changed this case after you opened the form."), "error")
+    return render_template("cases/edit.html", case=case, form=form, conflict=changes), 409

@@ -1,0 +1,214 @@
+"""Forms of the case pages. Choices that come from the database are set by the view; rules
+that depend on the case (which fields a transition needs) are checked by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import Field
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from casework.accounts.models import User
+from casework.cases.lifecycle import CaseStatus, Transition, transitions_from
+from casework.cases.models import AssignmentRole, Case, TaskKind
+from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users
+from casework.extensions import db
+from casework.permissions import Permission, can
+from casework.reference.models import Authority
+from casework.reference.regions import Region
+
+
+def prefix_ids(form: FlaskForm, prefix: str) -> FlaskForm:
+    """Several forms share the case page: give each its own element ids (names stay)."""
+    for field in form:
+        field.id = field.label.field_id = f"{prefix}-{field.name}"
+    return form
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; WTForms 3.3 deprecates plain tuples."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+def _with_any(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    return options([("", _l("Any")), *pairs])
+
+
+class CaseFilterForm(FlaskForm):
+    """The case list's filters: a GET form, so no CSRF token and the URL can be shared."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Reference or summary"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    category = SelectField(_l("Category"), validators=[Optional()])
+    facility = SelectField(_l("Facility"), validators=[Optional()])
+    region = SelectField(_l("Region"), validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), validators=[Optional()])
+    overdue = BooleanField(_l("Overdue only"))
+    sort = HiddenField()
+
+    def filters(self) -> CaseFilters:
+        """The valid filters; a tampered value is ignored rather than an error."""
+
+        def value(field: Field, convert: Callable[[str], Any]) -> Any:
+            return convert(field.data) if field.data and not field.errors else None
+
+        return CaseFilters(
+            text=(self.q.data or "") if not self.q.errors else "",
+            status=value(self.status, CaseStatus),
+            category_id=value(self.category, int),
+            facility_id=value(self.facility, int),
+            region=value(self.region, Region),
+            assignee_id=value(self.assignee, int),
+            overdue=bool(self.overdue.data),
+            sort=self.sort.data or DEFAULT_SORT,
+        )
+
+    def set_choices(self, categories, facilities, users) -> None:
+        self.status.choices = _with_any(CaseStatus.choices())
+        self.region.choices = _with_any(Region.choices())
+        self.category.choices = _with_any([(str(c.id), c.name) for c in categories])
+        self.facility.choices = _with_any([(str(f.id), f.name) for f in facilities])
+        self.assignee.choices = _with_any(
+            [("0", _l("Nobody assigned"))] + [(str(u.id), u.full_name) for u in users]
+        )
+
+
+class TransitionForm(FlaskForm):
+    """One lifecycle step; the page shows only the fields its transition needs."""
+
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    outcome = SelectField(_l("Outcome"), validators=[Optional()], validate_choice=False)
+    authority = SelectField(_l("Referred to"), validators=[Optional()], validate_choice=False)
+
+
+
+class AssignForm(FlaskForm):
+    user = SelectField(_l("Person"), coerce=int, validators=[InputRequired()])
+    role = SelectField(_l("Role"), validators=[InputRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = options(AssignmentRole.choices())  # labels in today's language
+
+
+class UnassignForm(FlaskForm):
+    user = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ExtendForm(FlaskForm):
+    new_due = DateField(_l("New decision date"), validators=[InputRequired()])
+    ground = TextAreaField(_l("Ground for the extension"),
+                           validators=[DataRequired(), Length(max=5000)])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=10000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token (mark a task done, reveal identities…)."""
+
+
+class EditCaseForm(FlaskForm):
+    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    is_urgent = BooleanField(_l("Urgent: risk to life or health"))
+    facility = SelectField(_l("Facility"), coerce=int)
+    categories = SelectMultipleField(_l("Categories"), coerce=int)
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def set_choices(self, facilities, categories) -> None:
+        self.facility.choices = options([(0, "—")] + [(f.id, f.name) for f in facilities])
+        self.categories.choices = options((c.id, c.name) for c in categories)
+
+
+# -- the forms of the case page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionAction:
+    """A lifecycle step offered on the page: its form, or why it is blocked now."""
+
+    transition: Transition
+    form: TransitionForm
+    blocker: str | None
+
+
+def transition_actions(
+    case: Case, user: User, failed: dict[str, TransitionForm]
+) -> list[TransitionAction]:
+    """The steps from the case's status that the user may take, from the lifecycle table."""
+    allowed = [t for t in transitions_from(case.status) if can(user, t.permission, case)]
+    authorities = None
+    actions = []
+    for t in allowed:
+        form = failed.get(t.action) or TransitionForm(formdata=None, action=t.action)
+        form.outcome.choices = options(
+            [("", "—")] * (len(t.outcomes) > 1) + [(o.value, o.label) for o in t.outcomes]
+        )
+        if t.needs_authority:
+            authorities = authorities if authorities is not None else db.session.scalars(
+                sa.select(Authority).order_by(Authority.name)).all()
+            form.authority.choices = options(
+                [("", "—")] + [(str(a.id), a.name) for a in authorities]
+            )
+        if t.reason_label:
+            form.reason.label.text = t.reason_label
+        prefix_ids(form, t.action)
+        blocker = t.blocker(case)
+        actions.append(TransitionAction(t, form, str(blocker) if blocker else None))
+    return actions
+
+
+def case_page_forms(
+    case: Case,
+    user: User,
+    *,
+    transition_forms: dict[str, TransitionForm] | None = None,
+    assign_form: AssignForm | None = None,
+    extend_form: ExtendForm | None = None,
+    note_form: NoteForm | None = None,
+) -> dict[str, Any]:
+    """Every form the user may use on the case page; a failed one is passed in as it was."""
+    if assign_form is None and can(user, Permission.ASSIGN_CASE, case) and case.is_open:
+        assign_form = AssignForm(formdata=None)
+        taken = {a.user_id for a in case.assignments}
+        assign_form.user.choices = options(
+            (u.id, u.full_name) for u in assignable_users() if u.id not in taken
+        )
+    may_extend = can(user, Permission.EXTEND_DEADLINE, case) and case.is_open
+    may_work = can(user, Permission.CHANGE_STATUS, case)
+    extend_form = extend_form or (ExtendForm(formdata=None) if may_extend else None)
+    return {
+        "actions": transition_actions(case, user, transition_forms or {}),
+        "assign_form": assign_form and prefix_ids(assign_form, "assign"),
+        "extend_form": extend_form and prefix_ids(extend_form, "extend"),
+        "note_form": prefix_ids(note_form or NoteForm(formdata=None), "note"),
+        "may_work": may_work,
+        "may_mark_out_of_mandate": may_work and case.status is CaseStatus.TRIAGE and not any(
+            t.kind is TaskKind.FORWARD_OUT_OF_MANDATE and not t.is_done for t in case.tasks),
+        "may_record_first_action": may_work and case.is_open and case.is_urgent
+        and case.first_action_on is None,
+    }

@@ -1,0 +1,279 @@
+"""Reading cases: the filtered, sorted and paged case list, My work, the case page, and the
+"what changed since you opened the form" table. Every list is scoped by the reader's rights."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from casework.accounts.models import User, UserRole
+from casework.accounts.roles import Role
+from casework.attachments.models import Attachment
+from casework.audit import AuditAction, AuditEntry
+from casework.cases.lifecycle import OPEN_STATUSES, CaseStatus, Outcome
+from casework.cases.models import Case, CaseAssignment, CaseParty, CaseTask, DeadlineExtension
+from casework.database import office_today
+from casework.extensions import db
+from casework.permissions import visible_cases_clause
+from casework.reference.models import Authority, Category, Facility
+from casework.reference.regions import Region
+from casework.templating import format_day
+
+UNASSIGNED = 0  # the assignee filter's value for "nobody assigned"
+
+# Lifecycle order, not alphabetical, when sorting by status.
+_STATUS_ORDER = sa.case({s: i for i, s in enumerate(CaseStatus)}, value=Case.status)
+SORT_COLUMNS: dict[str, Any] = {
+    "reference": Case.reference,
+    "received_on": Case.received_on,
+    "decision_due": Case.decision_due,
+    "status": _STATUS_ORDER,
+}
+DEFAULT_SORT = "-received_on"
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    text: str = ""
+    status: CaseStatus | None = None
+    category_id: int | None = None
+    facility_id: int | None = None
+    region: Region | None = None
+    assignee_id: int | None = None  # a user's id, or UNASSIGNED
+    overdue: bool = False
+    sort: str = DEFAULT_SORT
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Case]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filter_clauses(f: CaseFilters, today: date) -> list[sa.ColumnElement[bool]]:
+    """Conditions on the cases table only (EXISTS, no joins), so the count needs no wrapping."""
+    clauses: list[sa.ColumnElement[bool]] = []
+    if text := f.text.strip():
+        pattern = f"%{_escape_like(text)}%"
+        clauses.append(sa.or_(Case.summary.ilike(pattern, escape="\\"),
+                              Case.reference.ilike(pattern, escape="\\")))
+    if f.status is not None:
+        clauses.append(Case.status == f.status)
+    if f.category_id is not None:
+        clauses.append(Case.categories.any(Category.id == f.category_id))
+    if f.facility_id is not None:
+        clauses.append(Case.facility_id == f.facility_id)
+    if f.region is not None:
+        clauses.append(Case.region == f.region)
+    if f.assignee_id == UNASSIGNED:
+        clauses.append(~Case.assignments.any())
+    elif f.assignee_id is not None:
+        clauses.append(Case.assignments.any(CaseAssignment.user_id == f.assignee_id))
+    if f.overdue:
+        clauses.extend([Case.decision_due < today, Case.status.in_(OPEN_STATUSES)])
+    return clauses
+
+
+def _order_by(sort: str) -> list[sa.ColumnElement[Any]]:
+    key = sort.removeprefix("-")
+    if key not in SORT_COLUMNS:
+        return _order_by(DEFAULT_SORT)
+    column = SORT_COLUMNS[key]
+    if sort.startswith("-"):
+        return [column.desc(), Case.id.desc()]
+    return [column.asc(), Case.id.asc()]
+
+
+def list_cases(user: User, filters: CaseFilters, page: int = 1, today: date | None = None) -> Page:
+    per_page = int(current_app.config["PAGE_SIZE"])
+    where = [visible_cases_clause(user), *_filter_clauses(filters, today or office_today())]
+    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*where)) or 0
+    number = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    items = db.session.scalars(
+        sa.select(Case)
+        .where(*where)
+        .order_by(*_order_by(filters.sort))
+        .options(selectinload(Case.assignments), joinedload(Case.facility))
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    return Page(items=list(items), total=total, number=number, per_page=per_page)
+
+
+# -- My work ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyWork:
+    assigned: list[Case]
+    due_soon: list[Case]
+    overdue: list[Case]
+    tasks: list[CaseTask]
+    unassigned: list[Case] | None  # only for supervisors
+
+
+def my_work(user: User, today: date | None = None) -> MyWork:
+    today = today or office_today()
+    soon = today + timedelta(days=int(current_app.config["DUE_SOON_DAYS"]))
+    visible = visible_cases_clause(user)
+    mine = Case.assignments.any(CaseAssignment.user_id == user.id)
+    is_open = Case.status.in_(OPEN_STATUSES)
+    assigned = list(db.session.scalars(
+        sa.select(Case).where(visible, mine, is_open)
+        .order_by(Case.decision_due, Case.id).options(joinedload(Case.facility))
+    ))
+    task_scope = sa.or_(mine, visible) if user.has_role(Role.SUPERVISOR) else mine
+    tasks = db.session.scalars(
+        sa.select(CaseTask).join(CaseTask.case)
+        .where(CaseTask.done_at.is_(None), is_open, visible, task_scope)
+        .order_by(CaseTask.due_on, CaseTask.id).options(joinedload(CaseTask.case))
+    ).all()
+    unassigned = None
+    if user.has_role(Role.SUPERVISOR):
+        unassigned = list(db.session.scalars(
+            sa.select(Case).where(visible, is_open, ~Case.assignments.any())
+            .order_by(Case.registered_on, Case.id).limit(50)
+        ))
+    return MyWork(
+        assigned=assigned,
+        due_soon=[c for c in assigned if today <= c.decision_due <= soon],
+        overdue=[c for c in assigned if c.decision_due < today],
+        tasks=list(tasks),
+        unassigned=unassigned,
+    )
+
+
+# -- the case page ----------------------------------------------------------------------------
+
+
+def load_case(case_id: int) -> Case | None:
+    """The case with everything its page shows, loaded up front (templates never query)."""
+    return db.session.scalar(
+        sa.select(Case).where(Case.id == case_id).options(
+            joinedload(Case.facility),
+            joinedload(Case.referred_to),
+            selectinload(Case.categories),
+            selectinload(Case.parties).joinedload(CaseParty.person),
+            selectinload(Case.assignments),
+            selectinload(Case.events),
+            selectinload(Case.notes),
+            selectinload(Case.tasks),
+            selectinload(Case.extensions).joinedload(DeadlineExtension.extended_by),
+            selectinload(Case.attachments).joinedload(Attachment.uploaded_by),
+        )
+    )
+
+
+def assignable_users() -> list[User]:
+    """Active caseworkers and lawyers, for the supervisor's assignment form."""
+    roles = (Role.CASEWORKER, Role.LAWYER)
+    has_role = sa.exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles))
+    return list(db.session.scalars(
+        sa.select(User).where(User.is_active_account, has_role).order_by(User.full_name)
+    ))
+
+
+# -- what changed since a version -------------------------------------------------------------
+
+FIELD_LABELS = {
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "is_urgent": _l("Urgent"),
+    "facility_id": _l("Facility"),
+    "region": _l("Region"),
+    "category_ids": _l("Categories"),
+    "status": _l("Status"),
+    "outcome": _l("Outcome"),
+    "closed_on": _l("Closed on"),
+    "referred_to_id": _l("Referred to"),
+    "decision_due": _l("Decision due"),
+    "first_action_due": _l("First action due"),
+    "first_action_on": _l("First action taken on"),
+}
+# Audit actions that change the cases row, hence its version; each stores "version".
+VERSIONED_ACTIONS = (
+    AuditAction.CASE_EDITED, AuditAction.CASE_TRANSITION, AuditAction.DEADLINE_EXTENDED,
+    AuditAction.FIRST_ACTION,
+)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    field: str
+    their_value: str
+    current_value: str
+    who: str
+    at: datetime
+
+
+def changes_since(case: Case, version: int) -> list[ChangeRow]:
+    """Every audited field change made to the case from `version` on, oldest first."""
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == Case.__tablename__, AuditEntry.object_id == case.id,
+               AuditEntry.action.in_(VERSIONED_ACTIONS))
+        .order_by(AuditEntry.id).options(joinedload(AuditEntry.actor))
+    ).all()
+    current = case.snapshot()
+    return [
+        ChangeRow(
+            field=str(FIELD_LABELS[name]),
+            their_value=display_value(name, value[1]),
+            current_value=display_value(name, current[name]),
+            who=entry.actor.full_name if entry.actor else "",
+            at=entry.at,
+        )
+        for entry in entries
+        if int(entry.changes.get("version", 0)) >= version
+        for name, value in entry.changes.items()
+        if name in FIELD_LABELS and isinstance(value, list)
+    ]
+
+
+def display_value(name: str, value: Any) -> str:
+    """A stored (JSON) value as a person reads it."""
+    if value is None or value == []:
+        return "—"
+    if name == "is_urgent":
+        return _("Yes") if value else _("No")
+    labelled = {"status": CaseStatus, "outcome": Outcome, "region": Region}
+    if name in labelled:
+        return labelled[name](value).label
+    if name in ("facility_id", "referred_to_id"):
+        model = Facility if name == "facility_id" else Authority
+        row = db.session.get(model, value)
+        return row.name if row else "—"
+    if name == "category_ids":
+        rows = db.session.scalars(sa.select(Category).where(Category.id.in_(value))).all()
+        return ", ".join(sorted(c.name for c in rows))
+    if isinstance(value, date):
+        return format_day(value)
+    if name in ("closed_on", "decision_due", "first_action_due", "first_action_on"):
+        return format_day(date.fromisoformat(value))
+    return str(value)

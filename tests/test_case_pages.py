@@ -1,0 +1,499 @@
+"""The case pages over HTTP: who sees what, the actions offered and refused, edit conflicts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import time_machine
+
+from casework.accounts.roles import Role
+from casework.audit import AuditAction
+from casework.cases.lifecycle import CaseStatus
+from casework.cases.models import Case, TaskKind
+from casework.extensions import db
+from casework.reference.regions import Region
+from tests.factories import (
+    add_party,
+    make_authority,
+    make_case,
+    make_category,
+    make_facility,
+    make_user,
+)
+from tests.test_lifecycle import audit_actions, event_kinds
+
+
+@pytest.fixture
+def supervisor():
+    return make_user(Role.SUPERVISOR, region=Region.ASTANA)
+
+
+@pytest.fixture
+def caseworker():
+    return make_user(Role.CASEWORKER, region=Region.ASTANA)
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def committed(obj):
+    db.session.commit()
+    return obj
+
+
+# -- the case page and transitions ------------------------------------------------------------
+
+
+def test_case_page_offers_the_steps_of_its_status(login, supervisor):
+    case = committed(make_case(status=CaseStatus.TRIAGE, summary="Beaten at arrest"))
+    response = login(supervisor).get(f"/cases/{case.id}")
+    assert response.status_code == 200
+    html = page(response)
+    assert case.reference in html
+    assert "Beaten at arrest" in html
+    for label in ("Open investigation", "Declare not admissible", "Refer to the competent body"):
+        assert label in html
+    assert "Reopen" not in html
+
+
+def test_blocked_step_is_shown_disabled_with_its_reason(login, supervisor):
+    case = make_case(status=CaseStatus.FOLLOW_UP)
+    case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
+    committed(case)
+    html = page(login(supervisor).get(f"/cases/{case.id}"))
+    assert "Finish the open tasks first." in html
+    assert re.search(r"<fieldset disabled>\s*<legend>Close the case", html)
+
+
+def _task(kind):
+    from casework.cases.models import CaseTask
+
+    return CaseTask(kind=kind, due_on=date(2026, 11, 5))
+
+
+def test_supervisor_takes_a_case_through_its_main_steps(login, supervisor):
+    case = committed(make_case(status=CaseStatus.REGISTERED))
+    client = login(supervisor)
+    url = f"/cases/{case.id}/transition"
+    assert client.post(url, data={"action": "start_triage"}).status_code == 302
+    client.post(url, data={"action": "open_investigation"})
+    client.post(url, data={"action": "propose_recommendations", "reason": "Beating confirmed"})
+    client.post(url, data={"action": "start_follow_up", "reason": "Rec. 5 to the colony"})
+    response = client.post(url, data={"action": "close", "reason": "Remedied",
+                                      "outcome": "resolved"}, follow_redirects=True)
+    assert "Done: Close the case." in page(response)
+    db.session.refresh(case)
+    assert case.status is CaseStatus.CLOSED
+    assert case.closed_on is not None
+    assert audit_actions(case).count(AuditAction.CASE_TRANSITION) == 5
+    client.post(url, data={"action": "reopen", "reason": "New complaint"})
+    db.session.refresh(case)
+    assert case.status is CaseStatus.INVESTIGATION
+    assert case.outcome is None
+
+
+def test_refer_out_via_the_page_records_the_body(login, supervisor):
+    authority = make_authority(name="Prosecutor of Astana")
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    client = login(supervisor)
+    assert "Prosecutor of Astana" in page(client.get(f"/cases/{case.id}"))
+    client.post(f"/cases/{case.id}/transition",
+                data={"action": "refer_out", "reason": "Letter 12", "authority": authority.id})
+    db.session.refresh(case)
+    assert case.status is CaseStatus.CLOSED
+    assert case.referred_to_id == authority.id
+
+
+def assert_unchanged(case: Case, status: CaseStatus) -> None:
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.status, case.version) == (status, 1)
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+FORGED = [
+    ("close", CaseStatus.FOLLOW_UP, {"reason": "x", "outcome": "resolved"},
+     "You are not allowed"),  # wrong role: a caseworker may not close
+    ("open_investigation", CaseStatus.REGISTERED, {}, "is not possible while"),  # wrong status
+    ("no_such_thing", CaseStatus.REGISTERED, {}, "There is no such action"),
+]
+
+
+@pytest.mark.parametrize(("action", "status", "extra", "message"), FORGED)
+def test_forged_transition_is_refused_and_changes_nothing(
+    login, caseworker, action, status, extra, message
+):
+    case = committed(make_case(status=status, assignees=(caseworker,)))
+    client = login(caseworker)
+    if status is CaseStatus.FOLLOW_UP:
+        assert "Close the case" not in page(client.get(f"/cases/{case.id}"))
+    response = client.post(f"/cases/{case.id}/transition", data={"action": action, **extra})
+    assert response.status_code == 302
+    assert message in page(client.get(response.headers["Location"]))
+    assert_unchanged(case, status)
+
+
+def test_missing_reason_is_shown_on_the_form_and_changes_nothing(login, supervisor):
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    response = login(supervisor).post(f"/cases/{case.id}/transition",
+                                      data={"action": "declare_not_admissible", "reason": ""})
+    assert response.status_code == 400
+    assert 'id="declare_not_admissible-reason-error"' in page(response)
+    assert_unchanged(case, CaseStatus.TRIAGE)
+
+
+def test_caseworker_moves_own_case_but_not_others(login, caseworker):
+    own = make_case(status=CaseStatus.REGISTERED, assignees=(caseworker,))
+    other = committed(make_case(status=CaseStatus.REGISTERED))
+    client = login(caseworker)
+    client.post(f"/cases/{own.id}/transition", data={"action": "start_triage"})
+    response = client.post(f"/cases/{other.id}/transition", data={"action": "start_triage"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Case, own.id).status is CaseStatus.TRIAGE
+    assert_unchanged(other, CaseStatus.REGISTERED)
+
+
+def test_lawyer_may_not_change_status_at_all(login):
+    lawyer = make_user(Role.LAWYER)
+    case = committed(make_case(assignees=(lawyer,)))
+    response = login(lawyer).post(f"/cases/{case.id}/transition",
+                                  data={"action": "start_triage"})
+    assert response.status_code == 403
+    assert_unchanged(case, CaseStatus.REGISTERED)
+
+
+# -- who may read -----------------------------------------------------------------------------
+
+
+def test_lawyer_sees_only_assigned_cases(login):
+    lawyer = make_user(Role.LAWYER, region=Region.ASTANA)
+    mine = make_case(assignees=(lawyer,), summary="Parole petition of client")
+    other = committed(make_case(summary="Someone else's complaint"))
+    client = login(lawyer)
+    listing = page(client.get("/cases"))
+    assert mine.reference in listing
+    assert other.reference not in listing
+    assert client.get(f"/cases/{mine.id}").status_code == 200
+    assert client.get(f"/cases/{other.id}").status_code == 403
+
+
+def test_supervisor_of_another_region_cannot_read(login):
+    other = make_user(Role.SUPERVISOR, region=Region.PAVLODAR)
+    case = committed(make_case(region=Region.ASTANA))
+    client = login(other)
+    assert client.get(f"/cases/{case.id}").status_code == 403
+    assert case.reference not in page(client.get("/cases"))
+    assert client.post(f"/cases/{case.id}/notes", data={"body": "x"}).status_code == 403
+
+
+def test_missing_case_is_404(login, supervisor):
+    db.session.commit()
+    assert login(supervisor).get("/cases/999999").status_code == 404
+
+
+def test_reading_a_case_writes_nothing(login, supervisor):
+    case = make_case(status=CaseStatus.TRIAGE)
+    add_party(case)
+    committed(case)
+    login(supervisor).get(f"/cases/{case.id}")
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+# -- identities -------------------------------------------------------------------------------
+
+
+def _case_with_parties(*assignees):
+    case = make_case(assignees=assignees)
+    hidden = add_party(case, pseudonym="Applicant A.", consents_to_disclosure=False,
+                       person=None)
+    hidden.person.full_name = "Aigerim Secretova"
+    consenting = add_party(case, pseudonym="Witness B.", consents_to_disclosure=True)
+    consenting.person.full_name = "Bolat Openov"
+    return committed(case)
+
+
+def test_identity_is_hidden_until_revealed_and_the_reveal_is_audited(login, caseworker):
+    case = _case_with_parties(caseworker)
+    client = login(caseworker)
+    html = page(client.get(f"/cases/{case.id}"))
+    assert "Applicant A." in html
+    assert "Aigerim Secretova" not in html
+    assert "Bolat Openov" in html  # consented
+    response = client.post(f"/cases/{case.id}/identity")
+    assert response.status_code == 302
+    assert "Aigerim Secretova" in page(client.get(f"/cases/{case.id}"))
+    assert audit_actions(case) == [AuditAction.IDENTITY_REVEALED]
+    # Shown for that one page view only; reading again hides the name and audits nothing.
+    assert "Aigerim Secretova" not in page(client.get(f"/cases/{case.id}"))
+    assert audit_actions(case) == [AuditAction.IDENTITY_REVEALED]
+
+
+def test_monitor_never_sees_a_protected_identity(login):
+    monitor = make_user(Role.MONITOR, region=Region.ASTANA)
+    case = _case_with_parties()
+    case.created_by = monitor
+    committed(case)
+    client = login(monitor)
+    html = page(client.get(f"/cases/{case.id}"))
+    assert "Aigerim Secretova" not in html
+    assert "Show real names" not in html
+    assert client.post(f"/cases/{case.id}/identity").status_code == 403
+    assert "Aigerim Secretova" not in page(client.get(f"/cases/{case.id}"))
+    assert audit_actions(case) == []
+
+
+# -- editing with optimistic locking ----------------------------------------------------------
+
+
+def test_edit_saves_and_shows_on_the_case_page(login, caseworker):
+    category = make_category("torture")
+    case = committed(make_case(assignees=(caseworker,)))
+    client = login(caseworker)
+    form = page(client.get(f"/cases/{case.id}/edit"))
+    assert 'name="version" type="hidden" value="1"' in form
+    response = client.post(f"/cases/{case.id}/edit", data={
+        "summary": "Denied a doctor", "description": "", "facility": 0,
+        "categories": [category.id], "version": 1})
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.summary == "Denied a doctor"
+    assert case.version == 2
+    assert "Denied a doctor" in page(client.get(f"/cases/{case.id}"))
+
+
+def test_stale_edit_answers_409_with_the_changes_and_keeps_the_input(
+    login, caseworker, supervisor
+):
+    facility = make_facility(name="Colony AK-159/1")
+    case = committed(make_case(assignees=(caseworker,), summary="Original"))
+    from casework.cases import services
+
+    services.edit_case(case, expected_version=1, actor=supervisor,
+                       changes={"summary": "Supervisor's words", "facility": facility})
+    committed(case)
+    response = login(caseworker).post(f"/cases/{case.id}/edit", data={
+        "summary": "My careful wording", "description": "", "facility": 0, "version": 1})
+    assert response.status_code == 409
+    html = page(response)
+    assert "What changed since you opened the form" in html
+    assert "Supervisor&#39;s words" in html
+    assert "Colony AK-159/1" in html
+    assert supervisor.full_name in html
+    assert 'value="My careful wording"' in html  # the user's input is kept
+    assert 'name="version" type="hidden" value="2"' in html  # the next save goes through
+    db.session.refresh(case)
+    assert case.summary == "Supervisor's words"
+    assert case.version == 2
+
+
+# -- assignment, deadlines, tasks, notes ------------------------------------------------------
+
+
+def test_supervisor_assigns_and_unassigns_through_the_page(login, supervisor, caseworker):
+    case = committed(make_case())
+    client = login(supervisor)
+    assert caseworker.full_name in page(client.get(f"/cases/{case.id}"))
+    client.post(f"/cases/{case.id}/assign", data={"user": caseworker.id, "role": "caseworker"})
+    db.session.refresh(case)
+    assert case.assignees() == [caseworker]
+    client.post(f"/cases/{case.id}/unassign", data={"user": caseworker.id})
+    db.session.refresh(case)
+    assert case.assignees() == []
+
+
+def test_caseworker_cannot_assign(login, caseworker):
+    case = committed(make_case(assignees=(caseworker,)))
+    response = login(caseworker).post(f"/cases/{case.id}/assign",
+                                      data={"user": caseworker.id, "role": "caseworker"})
+    assert response.status_code == 403
+
+
+@time_machine.travel(date(2026, 11, 10))
+def test_extension_through_the_page_creates_the_notice_task(login, supervisor):
+    case = committed(make_case(decision_due=date(2026, 11, 23)))
+    client = login(supervisor)
+    too_late = client.post(f"/cases/{case.id}/extend",
+                           data={"new_due": "2027-02-01", "ground": "Expert report"})
+    assert too_late.status_code == 400
+    assert "at the latest" in page(too_late)
+    client.post(f"/cases/{case.id}/extend", data={"new_due": "2026-12-23", "ground": "Expert"})
+    db.session.refresh(case)
+    assert case.decision_due == date(2026, 12, 23)
+    [task] = case.tasks
+    assert (task.kind, task.due_on) == (TaskKind.NOTIFY_EXTENSION, date(2026, 11, 13))
+    client.post(f"/cases/{case.id}/tasks/{task.id}/done")
+    db.session.refresh(task)
+    assert task.is_done
+
+
+def test_out_of_mandate_and_first_action_buttons(login, caseworker):
+    case = committed(make_case(status=CaseStatus.TRIAGE, is_urgent=True,
+                               first_action_due=date(2026, 11, 3), assignees=(caseworker,)))
+    client = login(caseworker)
+    html = page(client.get(f"/cases/{case.id}"))
+    assert "Outside the mandate" in html
+    assert "Record the first action" in html
+    client.post(f"/cases/{case.id}/out-of-mandate")
+    client.post(f"/cases/{case.id}/first-action")
+    db.session.refresh(case)
+    assert [t.kind for t in case.tasks] == [TaskKind.FORWARD_OUT_OF_MANDATE]
+    assert case.first_action_on is not None
+
+
+def test_notes_are_added_and_listed(login, caseworker):
+    case = committed(make_case(assignees=(caseworker,)))
+    client = login(caseworker)
+    assert client.post(f"/cases/{case.id}/notes", data={"body": ""}).status_code == 400
+    client.post(f"/cases/{case.id}/notes", data={"body": "Spoke to the lawyer."})
+    assert "Spoke to the lawyer." in page(client.get(f"/cases/{case.id}"))
+    assert audit_actions(case) == [AuditAction.NOTE_ADDED]
+
+
+# -- the case list ----------------------------------------------------------------------------
+
+
+def references(response) -> list[str]:
+    return re.findall(r'href="/cases/\d+">(\d{4}-\d{5})</a>', page(response))
+
+
+@pytest.fixture
+def listed(supervisor):
+    """Three cases of Astana and one of Pavlodar, which an Astana supervisor never sees."""
+    torture = make_category("torture")
+    colony = make_facility(name="Colony 1")
+    cases = {
+        "a": make_case(reference="2026-00001", summary="Beaten in CELL 4",
+                       received_on=date(2026, 11, 2), decision_due=date(2026, 11, 23),
+                       status=CaseStatus.TRIAGE, facility=colony, categories=[torture]),
+        "b": make_case(reference="2026-00002", summary="No doctor for a week",
+                       received_on=date(2026, 11, 5), decision_due=date(2026, 11, 26),
+                       assignees=(make_user(Role.CASEWORKER, full_name="Dana Worker"),)),
+        "c": make_case(reference="2026-00003", summary="Closed long ago",
+                       received_on=date(2026, 10, 1), decision_due=date(2026, 10, 22),
+                       status=CaseStatus.CLOSED),
+    }
+    make_case(reference="2026-00004", region=Region.PAVLODAR, summary="Elsewhere")
+    db.session.commit()
+    return cases
+
+
+def test_list_is_scoped_and_sorted_newest_first_by_default(login, supervisor, listed):
+    response = login(supervisor).get("/cases")
+    assert references(response) == ["2026-00002", "2026-00001", "2026-00003"]
+    assert "3 cases" in page(response)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("q=cell+4", ["2026-00001"]),  # case-insensitive text in the summary
+    ("q=00003", ["2026-00003"]),  # the reference
+    ("q=%25", []),  # a LIKE wildcard is matched literally
+    ("status=triage", ["2026-00001"]),
+    ("region=pavlodar", []),
+    ("sort=reference", ["2026-00001", "2026-00002", "2026-00003"]),
+    ("sort=-decision_due", ["2026-00002", "2026-00001", "2026-00003"]),
+    ("sort=status", ["2026-00002", "2026-00001", "2026-00003"]),  # lifecycle order
+    ("assignee=0", ["2026-00001", "2026-00003"]),
+    ("status=bogus", ["2026-00002", "2026-00001", "2026-00003"]),  # a tampered value is ignored
+])
+def test_list_filters_and_sorting(login, supervisor, listed, query, expected):
+    assert references(login(supervisor).get(f"/cases?{query}")) == expected
+
+
+def test_list_filters_by_category_facility_and_assignee(login, supervisor, listed):
+    client = login(supervisor)
+    category_id = listed["a"].categories[0].id
+    assert references(client.get(f"/cases?category={category_id}")) == ["2026-00001"]
+    assert references(client.get(f"/cases?facility={listed['a'].facility_id}")) == [
+        "2026-00001"
+    ]
+    worker_id = listed["b"].assignments[0].user_id
+    assert references(client.get(f"/cases?assignee={worker_id}")) == ["2026-00002"]
+
+
+@time_machine.travel(date(2026, 11, 24))
+def test_overdue_filter_takes_open_cases_past_their_deadline(login, supervisor, listed):
+    response = login(supervisor).get("/cases?overdue=y")
+    assert references(response) == ["2026-00001"]  # 2026-00003 is past due but closed
+    assert "1 day overdue" in page(response)
+
+
+def test_list_is_paged_with_a_plain_count(app, login, supervisor, listed, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    client = login(supervisor)
+    first = client.get("/cases?sort=reference")
+    assert references(first) == ["2026-00001", "2026-00002"]
+    assert "Page 1 of 2" in page(first)
+    assert references(client.get("/cases?sort=reference&page=2")) == ["2026-00003"]
+    assert references(client.get("/cases?sort=reference&page=99")) == ["2026-00003"]
+
+
+# -- My work ----------------------------------------------------------------------------------
+
+
+@time_machine.travel(date(2026, 11, 20))
+def test_my_work_lists_what_is_due_overdue_and_open_tasks(login, caseworker):
+    overdue = make_case(summary="Late one", decision_due=date(2026, 11, 19),
+                        assignees=(caseworker,))
+    soon = make_case(summary="Soon one", decision_due=date(2026, 11, 23), assignees=(caseworker,))
+    later = make_case(summary="Later one", decision_due=date(2026, 12, 30),
+                      assignees=(caseworker,))
+    make_case(summary="Not mine", decision_due=date(2026, 11, 19))
+    make_case(summary="Closed one", status=CaseStatus.CLOSED, assignees=(caseworker,))
+    soon.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
+    db.session.commit()
+    html = page(login(caseworker).get("/"))
+    sections = dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2|$)', html, re.S))
+    assert "Late one" in sections["overdue"]
+    assert "Soon one" not in sections["overdue"]
+    assert "Soon one" in sections["due-soon"]
+    assert "Notify the complainant" in sections["tasks"]
+    for case in (overdue, soon, later):
+        assert case.summary in sections["assigned"]
+    assert "Not mine" not in html
+    assert "Closed one" not in html
+    assert "Waiting for assignment" not in html
+    assert re.search(r'<span class="number">3</span>Open cases assigned to me', html)
+
+
+def test_supervisor_sees_cases_waiting_for_assignment_in_the_region(login, supervisor):
+    make_case(summary="Nobody on it")
+    make_case(summary="Taken", assignees=(make_user(Role.CASEWORKER),))
+    make_case(summary="Other region", region=Region.PAVLODAR)
+    db.session.commit()
+    html = page(login(supervisor).get("/"))
+    waiting = html.split('id="unassigned"')[1]
+    assert "Nobody on it" in waiting
+    assert "Taken" not in waiting
+    assert "Other region" not in html
+
+
+def test_a_save_racing_past_the_version_check_also_answers_409(login, caseworker, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from casework.cases import services
+
+    case = committed(make_case(assignees=(caseworker,)))
+
+    def lost_race(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s)")
+
+    monkeypatch.setattr(services, "edit_case", lost_race)
+    response = login(caseworker).post(f"/cases/{case.id}/edit", data={
+        "summary": "Mine", "description": "", "facility": 0, "version": 1})
+    assert response.status_code == 409
+    assert 'value="Mine"' in page(response)
+
+
+def test_my_work_for_a_role_without_cases_shows_no_case_data(login):
+    make_case(summary="Confidential complaint")
+    admin = committed(make_user(Role.ADMIN))
+    response = login(admin).get("/")
+    assert response.status_code == 200
+    assert "Confidential complaint" not in page(response)
+    assert "Your role does not work on cases" in page(response)
