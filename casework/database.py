@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -67,3 +69,13 @@ def enum_column(enum_cls: type[enum.StrEnum], **kwargs) -> sa.Enum:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_unicode_lower(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite's lower() folds only ASCII; case-insensitive search must also fold Cyrillic."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+            deterministic=True,
+        )
