@@ -1,0 +1,86 @@
+"""`flask casework demo`: a believable office for trying Casework (never in production)."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import Counter
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from casework.accounts.models import User
+from casework.database import office_today
+from casework.extensions import db
+
+
+def database_has_users() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
+
+
+def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
+    """Create the demo office in the current transaction and say what was made.
+
+    Accounts and reference data are created only where missing, so running it again adds
+    cases but never duplicates people's accounts, facilities or categories.
+    """
+    from casework.demo.cases import Office, make_cases
+    from casework.demo.office import (
+        PeopleMaker,
+        ensure_authorities_and_facilities,
+        ensure_categories,
+        ensure_users,
+    )
+    from casework.workdays import WorkingCalendar
+
+    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
+    users = ensure_users()
+    categories = ensure_categories()
+    authorities, facilities = ensure_authorities_and_facilities()
+    office = Office(
+        rng=rng, users=users, categories=categories, authorities=authorities,
+        facilities=facilities, people=PeopleMaker(rng), calendar=WorkingCalendar.load(),
+        today=office_today(),
+    )
+    cases = make_cases(office, case_count)
+    db.session.flush()
+    return Counter(
+        users=len(users), facilities=len(facilities), authorities=len(authorities),
+        categories=len(categories), cases=len(cases),
+        people=len({p.person_id for c in cases for p in c.parties}),
+    )
+
+
+def print_demo_accounts() -> None:
+    from casework.demo.office import DEMO_ACCOUNTS
+
+    click.echo("\nDemo accounts (unless their passwords were changed since):")
+    for account in DEMO_ACCOUNTS:
+        region = f", {account.region.value}" if account.region else ""
+        click.echo(
+            f"  {account.email:<38} {account.password:<24} {account.role.value}{region}"
+        )
+    click.echo("")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed.")
+@click.option("--cases", "case_count", default=500, show_default=True, help="Number of cases.")
+@with_appcontext
+def load_demo(if_empty: bool, seed: int, case_count: int) -> None:
+    """Load a believable demo office: accounts, facilities, categories and cases."""
+    if os.environ.get("CASEWORK_ENV") == "production":
+        # Published passwords on a live system would be an open door.
+        raise click.ClickException("Demo data is not for production.")
+    if if_empty and database_has_users():
+        click.echo("The database already has users: demo data not loaded.")
+    else:
+        started = time.perf_counter()
+        made = load_demo_office(seed=seed, case_count=case_count)
+        db.session.commit()
+        summary = ", ".join(f"{count} {name}" for name, count in made.items())
+        click.echo(f"Demo office loaded in {time.perf_counter() - started:.1f} s: {summary}.")
+    print_demo_accounts()

@@ -1,0 +1,266 @@
+"""The route meta-tests: every endpoint declares who may use it, and the declaration holds.
+
+The expected answer for each route and role is computed from ROLE_PERMISSIONS and the object
+rules in casework.permissions, so the access table lives in exactly one place. A new route
+fails here until it has @requires (or is public) and its URL arguments are known below.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.routing import Rule
+
+from casework.accounts.models import User
+from casework.accounts.roles import Role
+from casework.attachments import storage
+from casework.attachments.models import Attachment
+from casework.audit import AuditAction, AuditEntry
+from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskKind
+from casework.extensions import db
+from casework.permissions import (
+    CASE_RULES,
+    PUBLIC_ENDPOINTS,
+    Permission,
+    can_read_case,
+    has_permission,
+)
+from casework.reference.models import CalendarDay, CalendarDayKind
+from casework.reference.regions import Region
+from tests import factories
+
+# URL arguments that point into a case: access to them follows the case's object rules.
+CASE_ARGUMENTS = frozenset(
+    {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id"}
+)
+OTHER_ARGUMENTS = frozenset(
+    {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
+)
+# Reading a confidential file is itself audited: the only write a GET may make.
+READ_AUDITS = frozenset({AuditAction.ATTACHMENT_DOWNLOADED})
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    """One user per role and a case each of them relates to, plus a case nobody may see."""
+
+    users: dict[Role, User]
+    case: Case
+    foreign_case: Case
+    ids: dict[str, int] = field(default_factory=dict)
+    foreign_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _case_objects(case: Case, author: User) -> dict[str, int]:
+    """A party, an attachment, a task, a note and an extension on `case`, by URL argument."""
+    party = factories.add_party(case)
+    stored = storage.save(io.BytesIO(MINIMAL_PDF), "letter.pdf")
+    attachment = Attachment(
+        case_id=case.id, file_name="letter.pdf", media_type=stored.media_type,
+        size=stored.size, sha256=stored.sha256, storage_name=stored.storage_name,
+        uploaded_by=author,
+    )
+    task = CaseTask(case_id=case.id, kind=TaskKind.NOTIFY_EXTENSION, due_on=date(2026, 11, 26))
+    note = Note(case_id=case.id, author=author, body="Called the complainant.")
+    extension = DeadlineExtension(
+        case_id=case.id, previous_due=date(2026, 11, 23), new_due=date(2026, 12, 23),
+        ground="Waiting for medical records.", extended_by=author,
+    )
+    db.session.add_all([attachment, task, note, extension])
+    db.session.flush()
+    return {
+        "case_id": case.id, "party_id": party.id, "attachment_id": attachment.id,
+        "task_id": task.id, "note_id": note.id, "extension_id": extension.id,
+        "person_id": party.person_id,
+    }
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    users = {
+        role: factories.make_user(
+            role, region=Region.ASTANA if role in (Role.SUPERVISOR, Role.CASEWORKER) else None
+        )
+        for role in Role
+    }
+    colleague = factories.make_user(Role.CASEWORKER, region=Region.ALMATY_CITY)
+    case = factories.make_case(
+        created_by=users[Role.MONITOR], region=Region.ASTANA, is_urgent=True,
+        assignees=(users[Role.CASEWORKER], users[Role.LAWYER]),
+    )
+    foreign_case = factories.make_case(created_by=colleague, region=Region.ALMATY_CITY)
+    day = CalendarDay(day=date(2026, 12, 28), kind=CalendarDayKind.DAY_OFF, note="Decree")
+    db.session.add(day)
+    db.session.flush()
+    shared = {
+        "user_id": colleague.id, "day_id": day.id,
+        "facility_id": factories.make_facility().id,
+        "authority_id": factories.make_authority().id,
+        "category_id": factories.make_category().id,
+    }
+    world = World(users=users, case=case, foreign_case=foreign_case)
+    world.ids = {**shared, **_case_objects(case, users[Role.CASEWORKER])}
+    world.foreign_ids = {**shared, **_case_objects(foreign_case, colleague)}
+    db.session.commit()
+    return world
+
+
+def routes(app: Flask) -> Iterator[tuple[Rule, str]]:
+    """Every rule except static files, with the method the walk uses for it."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        if "GET" in (rule.methods or ()):
+            yield rule, "GET"
+        elif "POST" in (rule.methods or ()):
+            yield rule, "POST"
+
+
+def build_url(app: Flask, rule: Rule, ids: dict[str, int]) -> str:
+    unknown = set(rule.arguments) - set(ids)
+    assert not unknown, (
+        f"{rule.rule}: unknown URL argument(s) {sorted(unknown)}: create such an object in "
+        "the `world` fixture of tests/test_routes.py and map the argument to its id"
+    )
+    adapter = app.url_map.bind(app.config["SERVER_NAME"] or "localhost")
+    return adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
+
+
+def required_permission(app: Flask, rule: Rule) -> Permission | None:
+    return getattr(app.view_functions[rule.endpoint], "required_permission", None)
+
+
+def expected_allowed(user: User, permission: Permission, rule: Rule, case: Case) -> bool:
+    """The access table: role permissions, and for case routes the case's object rules."""
+    if not has_permission(user, permission):
+        return False
+    if not CASE_ARGUMENTS & set(rule.arguments):
+        return True
+    rule_for_object = CASE_RULES.get(permission)
+    return can_read_case(user, case) and (rule_for_object is None or rule_for_object(user, case))
+
+
+def sign_in(app: Flask, user: User):
+    client = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302, f"cannot sign in as {user.email}"
+    return client
+
+
+def request(client, method: str, url: str):
+    return client.get(url) if method == "GET" else client.post(url)
+
+
+def is_sent_to_login(response) -> bool:
+    """The sign-in gate's redirect, which names the page to come back to (signing out does not)."""
+    if response.status_code != 302:
+        return False
+    location = urlparse(response.location)
+    return location.path == "/login" and "next=" in location.query
+
+
+def problem(response, *, allowed: bool, strict: bool) -> str | None:
+    """What is wrong with the answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if not allowed:
+        return None if status == 403 else f"expected 403, got {status}"
+    if status == 403:
+        return "expected access, got 403"
+    if strict and is_sent_to_login(response):
+        return "expected access, was sent to sign in"
+    return None
+
+
+def walk(app: Flask, user: User, ids: dict[str, int], case: Case, *, strict: bool) -> list[str]:
+    """Request every route as `user`; GETs share one session, each POST gets a fresh one."""
+    failures = []
+    get_client = sign_in(app, user)
+    for rule, method in sorted(routes(app), key=lambda item: item[1]):  # GETs first
+        url = build_url(app, rule, ids)
+        permission = required_permission(app, rule)
+        # A public page (no permission) lets everyone in.
+        allowed = permission is None or expected_allowed(user, permission, rule, case)
+        client = get_client if method == "GET" else sign_in(app, user)
+        response = request(client, method, url)
+        if (issue := problem(response, allowed=allowed, strict=strict)) is not None:
+            role = ", ".join(sorted(user.roles))
+            failures.append(f"{method} {url} ({rule.endpoint}) as {role}: {issue}")
+    return failures
+
+
+def test_every_route_declares_a_permission_or_is_public(app: Flask):
+    undeclared = [
+        f"{rule.rule} ({rule.endpoint})"
+        for rule, _ in routes(app)
+        if rule.endpoint not in PUBLIC_ENDPOINTS and required_permission(app, rule) is None
+    ]
+    assert not undeclared, f"add @requires(Permission.X) to these views: {undeclared}"
+
+
+def test_public_endpoints_exist(app: Flask):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints >= PUBLIC_ENDPOINTS, PUBLIC_ENDPOINTS - endpoints
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_everywhere_but_public_pages(app, world):
+    client = app.test_client()
+    failures = []
+    for rule, method in routes(app):
+        url = build_url(app, rule, world.ids)
+        response = request(client, method, url)
+        public = rule.endpoint in PUBLIC_ENDPOINTS
+        if public and (response.status_code >= 500 or response.status_code == 403):
+            failures.append(f"{method} {url}: public page answered {response.status_code}")
+        elif not public and not is_sent_to_login(response):
+            failures.append(f"{method} {url}: expected a redirect to /login, "
+                            f"got {response.status_code} {response.location or ''}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_every_route_answers_each_role_as_the_permission_table_says(app, world, role):
+    failures = walk(app, world.users[role], world.ids, world.case, strict=True)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_case_routes_refuse_users_who_may_not_see_the_case(app, world, role):
+    failures = walk(app, world.users[role], world.foreign_ids, world.foreign_case, strict=False)
+    assert not failures, "\n".join(failures)
+
+
+def row_counts() -> dict[str, int]:
+    counts = {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+    counts["audit_entries"] -= db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry)
+        .where(AuditEntry.action.in_(READ_AUDITS))
+    )
+    return counts
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_get_requests_never_write(app, world, role):
+    client = sign_in(app, world.users[role])
+    db.session.commit()
+    before = row_counts()
+    for rule, method in routes(app):
+        if method == "GET":
+            request(client, "GET", build_url(app, rule, world.ids))
+            request(client, "GET", build_url(app, rule, world.foreign_ids))
+    db.session.rollback()  # see what the requests committed, not this session's cache
+    after = row_counts()
+    changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    assert not changed, f"GET requests as {role} wrote rows (table: before, after): {changed}"
