@@ -423,6 +423,15 @@ def test_overdue_filter_takes_open_cases_past_their_deadline(login, supervisor, 
     assert "1 day overdue" in page(response)
 
 
+@time_machine.travel(date(2026, 11, 24))
+def test_decided_cases_are_not_overdue_on_the_decision_deadline(login, supervisor):
+    make_case(summary="Decided", status=CaseStatus.FOLLOW_UP, decision_due=date(2026, 11, 2))
+    db.session.commit()
+    response = login(supervisor).get("/cases?overdue=y")
+    assert references(response) == []
+    assert "deadline overdue" not in page(login(supervisor).get("/cases"))
+
+
 def test_list_is_paged_with_a_plain_count(app, login, supervisor, listed, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     client = login(supervisor)

@@ -41,6 +41,8 @@ class CaseStatus(LabelledEnum):
 
 
 OPEN_STATUSES = tuple(s for s in CaseStatus if s is not CaseStatus.CLOSED)
+# The decision period runs until the office decides: a finding of violation, or closure.
+AWAITING_DECISION = (CaseStatus.REGISTERED, CaseStatus.TRIAGE, CaseStatus.INVESTIGATION)
 
 
 class Outcome(LabelledEnum):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
-from casework.cases.lifecycle import OPEN_STATUSES, CaseStatus, Outcome
+from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
 from casework.database import TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.extensions import db
 from casework.labels import LabelledEnum
@@ -150,6 +150,10 @@ class Case(TimestampMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_awaiting_decision(self) -> bool:
+        return self.status in AWAITING_DECISION
 
     def assignees(self, role: AssignmentRole | None = None) -> list[User]:
         return [a.user for a in self.assignments if role is None or a.role is role]

@@ -18,7 +18,7 @@ from casework.accounts.models import User, UserRole
 from casework.accounts.roles import Role
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
-from casework.cases.lifecycle import OPEN_STATUSES, CaseStatus, Outcome
+from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
 from casework.cases.models import Case, CaseAssignment, CaseParty, CaseTask, DeadlineExtension
 from casework.database import office_today
 from casework.extensions import db
@@ -96,7 +96,7 @@ def _filter_clauses(f: CaseFilters, today: date) -> list[sa.ColumnElement[bool]]
     elif f.assignee_id is not None:
         clauses.append(Case.assignments.any(CaseAssignment.user_id == f.assignee_id))
     if f.overdue:
-        clauses.extend([Case.decision_due < today, Case.status.in_(OPEN_STATUSES)])
+        clauses.extend([Case.decision_due < today, Case.status.in_(AWAITING_DECISION)])
     return clauses
 
 
@@ -162,8 +162,8 @@ def my_work(user: User, today: date | None = None) -> MyWork:
         ))
     return MyWork(
         assigned=assigned,
-        due_soon=[c for c in assigned if today <= c.decision_due <= soon],
-        overdue=[c for c in assigned if c.decision_due < today],
+        due_soon=[c for c in assigned if c.is_awaiting_decision and today <= c.decision_due <= soon],
+        overdue=[c for c in assigned if c.is_awaiting_decision and c.decision_due < today],
         tasks=list(tasks),
         unassigned=unassigned,
     )

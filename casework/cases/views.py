@@ -70,7 +70,7 @@ def _render_case(
     page = render_template(
         "cases/show.html",
         case=case,
-        decision=deadline_state(case.decision_due) if case.is_open else None,
+        decision=deadline_state(case.decision_due) if case.is_awaiting_decision else None,
         first_action=deadline_state(case.first_action_due)
         if urgent_pending and case.first_action_due else None,
         revealed=revealed,
