@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
@@ -30,10 +32,17 @@ def select_timezone() -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only follow local paths, never another site (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """Only follow a path on this site, never another site (no open redirects).
+
+    Browsers drop tabs and newlines from URLs, so "/\t/evil.example" means "//evil.example";
+    anything with control characters, spaces or backslashes is refused outright.
+    """
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
 
 
 @bp.post("/language")

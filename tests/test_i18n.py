@@ -58,7 +58,10 @@ def test_a_russian_page_shows_dates_as_day_month_year(client, login):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"],
+    [
+        "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
+        "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\x7f//evil.example",
+    ],
 )
 def test_language_switch_does_not_redirect_to_another_site(client, target):
     response = client.post("/language", data={"language": "en", "next": target})
@@ -78,3 +81,8 @@ def test_sign_in_does_not_redirect_to_another_site(client):
     )
     assert response.status_code == 302
     assert urlparse(response.location).netloc in ("", "localhost")
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, login):
+    client = login(make_user(Role.SUPERVISOR))
+    assert client.get("/cases/99999999999999999999999").status_code == 404
