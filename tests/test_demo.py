@@ -10,7 +10,7 @@ from casework.accounts.roles import Role
 from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import Case, Event, EventKind
 from casework.demo import load_demo_office
-from casework.demo.office import DEMO_ACCOUNTS
+from casework.demo.office import COLLEAGUES, DEMO_ACCOUNTS
 from casework.extensions import db
 from casework.numbering import ReferenceCounter
 from casework.people.iin import is_valid_iin
@@ -93,5 +93,6 @@ def test_running_the_demo_again_adds_cases_but_no_duplicate_accounts(app):
     for _ in range(2):
         result = runner.invoke(args=["casework", "demo", "--cases", "3"])
         assert result.exit_code == 0, result.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+    users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    assert users == len(DEMO_ACCOUNTS) + len(COLLEAGUES)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 6

@@ -30,7 +30,7 @@ from casework.cases.models import (
 from casework.database import OFFICE_TZ, utcnow
 from casework.demo import data
 from casework.demo.data import CHANNELS, HISTORY_DAYS, PATH_WEIGHTS, PATHS, STEP_DELAYS
-from casework.demo.office import PeopleMaker
+from casework.demo.office import COLLEAGUES, PeopleMaker
 from casework.extensions import db
 from casework.numbering import case_reference
 from casework.reference.models import Authority, AuthorityType, Category, Facility
@@ -72,9 +72,12 @@ class Office:
     calendar: WorkingCalendar
     today: date
 
-    def caseworker_for(self, region: Region) -> User:
-        key = "caseworker2" if region is Region.KARAGANDA else "caseworker"
-        return self.users[key]
+    def caseworker_for(self, case: Case) -> User:
+        """The case's caseworker: Karaganda has its own; the central team shares the rest."""
+        if case.region is Region.KARAGANDA:
+            return self.users["caseworker2"]
+        team = ["caseworker", *(f"colleague{n}" for n in range(1, len(COLLEAGUES) + 1))]
+        return self.users[team[int(case.reference[-5:]) % len(team)]]
 
     def supervisor_for(self, region: Region) -> User:
         key = "regional_supervisor" if region is Region.KARAGANDA else "supervisor"
@@ -134,7 +137,7 @@ def _new_case(office: Office, registered_on: date) -> Case:
     kind = CaseKind.NPM_FINDING if channel is Channel.NPM_VISIT else (
         CaseKind.PAROLE_FOLLOW_UP if codes[0] == "parole" else CaseKind.COMPLAINT)
     is_urgent = codes[0] in ("torture", "death_in_custody", "medical_care") and rng.random() < 0.5
-    return Case(
+    case = Case(
         reference=case_reference(registered_on.year),
         kind=kind,
         channel=channel,
@@ -150,10 +153,14 @@ def _new_case(office: Office, registered_on: date) -> Case:
         decision_due=deadlines.decision_due(registered_on, office.calendar),
         first_action_due=(deadlines.first_action_due(registered_on, office.calendar)
                           if is_urgent else None),
-        created_by=office.users["monitor"] if channel is Channel.NPM_VISIT else rng.choice(
-            [office.caseworker_for(region), office.supervisor_for(region)]),
+        created_by=office.supervisor_for(region),
         categories=[office.categories[c] for c in codes],
     )
+    if channel is Channel.NPM_VISIT:
+        case.created_by = office.users["monitor"]
+    elif rng.random() < 0.5:
+        case.created_by = office.caseworker_for(case)
+    return case
 
 
 def _add_parties(office: Office, case: Case) -> None:
@@ -215,7 +222,7 @@ def _story(office: Office, registered_on: date, actions: tuple[str, ...]) -> Sto
     if investigation_on and "reopen" not in actions:
         _maybe_extend(office, story, investigation_on)
     for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
-        author = office.caseworker_for(case.region)
+        author = office.caseworker_for(case)
         note = Note(author=author, body=rng.choice(data.NOTES),
                     created_at=moment(registered_on + timedelta(days=rng.randint(0, age)), rng))
         case.notes.append(note)
@@ -230,16 +237,16 @@ def _first_action(office: Office, story: Story, age: int) -> None:
     case.first_action_on = case.first_action_due if age > 1 else case.registered_on
     case.first_action_on = min(case.first_action_on, office.today)
     story.add(moment(case.first_action_on, office.rng), EventKind.FIRST_ACTION,
-              office.caseworker_for(case.region))
+              office.caseworker_for(case))
 
 
 def _transition(office: Office, story: Story, action: str, day: date, at: datetime) -> None:
     case, rng = story.case, office.rng
     transition = TRANSITIONS_BY_ACTION[action]
     actor = (office.supervisor_for(case.region) if transition.source is CaseStatus.CLOSED
-             or transition.target is CaseStatus.CLOSED else office.caseworker_for(case.region))
+             or transition.target is CaseStatus.CLOSED else office.caseworker_for(case))
     if action == "start_triage":
-        _assign(story, office.caseworker_for(case.region), AssignmentRole.CASEWORKER,
+        _assign(story, office.caseworker_for(case), AssignmentRole.CASEWORKER,
                 at - timedelta(minutes=5), office.supervisor_for(case.region))
     if action == "open_investigation" and rng.random() < 0.35:
         _assign(story, office.users["lawyer"], AssignmentRole.LAWYER, at,
@@ -275,7 +282,7 @@ def _forward_task(office: Office, story: Story, done_at: datetime) -> None:
     case = story.case
     task = CaseTask(kind=TaskKind.FORWARD_OUT_OF_MANDATE,
                     due_on=deadlines.forward_due(case.registered_on, office.calendar),
-                    done_at=done_at, done_by=office.caseworker_for(case.region))
+                    done_at=done_at, done_by=office.caseworker_for(case))
     case.tasks.append(task)
     story.add(done_at - timedelta(minutes=1), EventKind.OUT_OF_MANDATE, task.done_by,
               due=task.due_on)
@@ -303,7 +310,7 @@ def _maybe_extend(office: Office, story: Story, investigation_on: date) -> None:
     done = notice_due < office.today and rng.random() < 0.85
     task = CaseTask(kind=TaskKind.NOTIFY_EXTENSION, due_on=notice_due,
                     done_at=moment(min(notice_due, office.today), rng) if done else None,
-                    done_by=office.caseworker_for(case.region) if done else None)
+                    done_by=office.caseworker_for(case) if done else None)
     case.tasks.append(task)
     if done:
         story.add(task.done_at, EventKind.TASK_DONE, task.done_by, task=task.kind)

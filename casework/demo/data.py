@@ -230,7 +230,7 @@ PATH_WEIGHTS: tuple[tuple[int, dict[str, int]], ...] = (
     (3, {"registered": 6, "triage": 3, "investigation": 1}),
     (20, {"registered": 1, "triage": 3, "investigation": 5, "not_admissible": 1,
           "referred_out": 1}),
-    (90, {"triage": 1, "investigation": 5, "recommendation": 3, "follow_up": 2,
+    (90, {"triage": 1, "investigation": 3, "recommendation": 3, "follow_up": 3,
           "not_admissible": 2, "referred_out": 2, "no_violation": 2, "closed": 1}),
     (HISTORY_DAYS + 1, {"investigation": 1, "follow_up": 2, "not_admissible": 4,
                         "referred_out": 3, "no_violation": 5, "closed": 8, "reopened": 1}),

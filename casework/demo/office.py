@@ -60,6 +60,10 @@ DEMO_ACCOUNTS = (
 )
 
 
+# Colleagues in the central team share the caseload; nobody signs in as them.
+COLLEAGUES = ("Ержан Сапаров", "Гульнара Абенова", "Тимур Оспанов", "Наталья Ли")
+
+
 def ensure_users() -> dict[str, User]:
     """The demo accounts by key; existing accounts (matched by e-mail) are left untouched."""
     existing = {u.email: u for u in db.session.scalars(sa.select(User))}
@@ -80,7 +84,24 @@ def ensure_users() -> dict[str, User]:
                    changes={"email": user.email, "roles": [account.role]})
         users[account.key] = user
         admin = admin or user
+    for n, name in enumerate(COLLEAGUES, start=1):
+        users[f"colleague{n}"] = existing.get(f"colleague{n}@casework.demo") or _colleague(
+            n, name, admin)
     return users
+
+
+def _colleague(n: int, name: str, admin: User | None) -> User:
+    user = User(
+        email=f"colleague{n}@casework.demo", full_name=name,
+        password_hash=hash_password(secrets.token_urlsafe(24)), language=Language.RU,
+        session_token=secrets.token_hex(16),
+    )
+    user.roles = {Role.CASEWORKER}
+    db.session.add(user)
+    db.session.flush()
+    record(AuditAction.USER_CREATED, actor=admin, obj=user,
+           changes={"email": user.email, "roles": [Role.CASEWORKER]})
+    return user
 
 
 def ensure_categories() -> dict[str, Category]:
