@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from casework.extensions import db
@@ -27,6 +28,12 @@ MESSAGES = {
 }
 
 
+CONCURRENT_CHANGE = _l(
+    "Someone else changed this case at the same moment, so nothing was saved. "
+    "Reload the case and try again."
+)
+
+
 def render_error(code: int, message: str | None = None):
     title, default = MESSAGES.get(code, MESSAGES[500])
     from flask import current_app
@@ -45,6 +52,17 @@ def init_errors(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code if error.code in MESSAGES else 500)
+
+    @app.errorhandler(StaleDataError)
+    def concurrent_change(error: StaleDataError):
+        """Two saves of one case crossed (optimistic locking): the later one is undone whole.
+
+        The edit page answers this itself, with what changed; every other case action
+        (transition, assignment, extension, tasks, notes...) ends here.
+        """
+        db.session.rollback()
+        app.logger.info("concurrent change refused: %s", error)
+        return render_error(409, str(CONCURRENT_CHANGE))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

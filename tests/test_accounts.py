@@ -18,7 +18,7 @@ from casework.audit import AuditAction, AuditEntry
 from casework.extensions import db, limiter
 from casework.reference.regions import Region
 from config import TestConfig
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_case, make_user
 
 NEW_PASSWORD = "Steppe-Horizon-2041"
 OTHER_ROLES = [role for role in Role if role is not Role.ADMIN]
@@ -359,22 +359,89 @@ def test_edit_form_shows_the_current_values(client, login):
 
 
 @pytest.mark.parametrize(
-    ("form", "field_message"),
+    ("form", "field", "field_message"),
     [
-        ({"roles": ["admin"]}, "You cannot deactivate your own account."),
-        ({"roles": ["supervisor"], "is_active": "y"},
-         "You cannot remove your own administrator role."),
+        ({"roles": ["admin"]}, "is_active", "You cannot deactivate your own account."),
+        ({"roles": ["supervisor"], "is_active": "y"}, "roles",
+         "You cannot change your own roles."),
+        ({"roles": ["admin", "supervisor"], "is_active": "y"}, "roles",
+         "cannot be combined with another role"),
+        ({"roles": ["admin"], "region": "astana", "is_active": "y"}, "region",
+         "You cannot change your own region."),
     ],
+    ids=["deactivate", "swap-role", "add-case-role", "region"],
 )
-def test_admin_cannot_lock_themselves_out(client, login, form, field_message):
+def test_admin_cannot_change_their_own_access(client, login, form, field, field_message):
     admin = make_user(Role.ADMIN)
     login(admin)
     data = {"full_name": admin.full_name, "email": admin.email, **form}
     response = client.post(f"/admin/users/{admin.id}/edit", data=data)
-    assert field_message in response.get_data(as_text=True)
-    assert admin.is_active_account
-    assert admin.roles == {Role.ADMIN}
+    page = response.get_data(as_text=True)
+    assert re.search(rf'<p class="error" id="{field}-error">[^<]*{field_message}', page)
+    assert (admin.is_active_account, admin.roles, admin.region) == (True, {Role.ADMIN}, None)
     assert audit_entries(AuditAction.USER_UPDATED) == []
+    assert client.get("/cases").status_code == 403
+
+
+def test_admin_may_still_correct_their_own_name(client, login):
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    page = client.get(f"/admin/users/{admin.id}/edit").get_data(as_text=True)
+    assert "You cannot change your own roles or region." in page
+    data = {"full_name": "Corrected Name", "email": admin.email, "roles": ["admin"],
+            "region": "", "is_active": "y"}
+    assert client.post(f"/admin/users/{admin.id}/edit", data=data).status_code == 302
+    assert admin.full_name == "Corrected Name"
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES, ids=str)
+def test_admin_role_cannot_be_combined_with_another_role(client, login, role):
+    login(make_user(Role.ADMIN))
+    other = make_user(Role.ADMIN)
+    response = client.post("/admin/users/new", data=new_user_form(roles=["admin", role.value]))
+    assert "cannot be combined with another role" in response.get_data(as_text=True)
+    assert user_count() == 2
+    form = {"full_name": other.full_name, "email": other.email, "roles": ["admin", role.value],
+            "is_active": "y"}
+    response = client.post(f"/admin/users/{other.id}/edit", data=form)
+    assert "cannot be combined with another role" in response.get_data(as_text=True)
+    assert other.roles == {Role.ADMIN}
+    assert audit_entries(AuditAction.USER_UPDATED) == []
+
+
+def test_account_services_refuse_an_admin_with_a_case_role(app):
+    """The rule holds without a form: for the command line and any future caller."""
+    actor = make_user(Role.ADMIN)
+    with pytest.raises(services.AccountError) as refused:
+        services.create_user(email="x@example.org", full_name="X", password=NEW_PASSWORD,
+                             roles={Role.ADMIN, Role.LAWYER}, actor=actor)
+    assert refused.value.field == "roles"
+    colleague = make_user(Role.SUPERVISOR)
+    with pytest.raises(services.AccountError) as refused:
+        services.update_user(colleague, email=colleague.email, full_name=colleague.full_name,
+                             roles={Role.SUPERVISOR, Role.ADMIN}, region=None, language=None,
+                             is_active=True, actor=actor)
+    assert refused.value.field == "roles"
+    assert colleague.roles == {Role.SUPERVISOR}
+    with pytest.raises(services.AccountError) as refused:
+        services.update_user(actor, email=actor.email, full_name=actor.full_name,
+                             roles={Role.ADMIN}, region=Region.ASTANA, language=None,
+                             is_active=True, actor=actor)
+    assert refused.value.field == "region"
+    assert actor.region is None
+
+
+def test_an_old_account_combining_admin_and_a_case_role_reads_no_case(client, login):
+    """Accounts saved before the rule keep only the admin's rights until an admin fixes them."""
+    case = make_case(summary="Confidential complaint")
+    legacy = make_user(Role.ADMIN)
+    legacy.roles = {Role.ADMIN, Role.SUPERVISOR}
+    db.session.commit()
+    login(legacy)
+    assert client.get("/cases").status_code == 403
+    assert client.get(f"/cases/{case.id}").status_code == 403
+    assert "Confidential complaint" not in client.get("/").get_data(as_text=True)
+    assert client.get("/admin/users").status_code == 200
 
 
 def test_deactivation_ends_the_open_session_of_that_user(app, client, login):
@@ -445,20 +512,20 @@ def assert_no_secret_in_audit(user: User) -> None:
 # -- the create-user command --------------------------------------------------------------
 
 
-def run_create_user(app, *args: str, stdin: str | None = None):
+def run_create_user(app, *args: str, stdin: str | None = None, roles=("admin",)):
     command = ["casework", "create-user", "--email", "First.Admin@example.org",
-               "--name", "First Admin", "--role", "admin", *args]
+               "--name", "First Admin", *(f"--role={role}" for role in roles), *args]
     return app.test_cli_runner().invoke(args=command, input=stdin)
 
 
 def test_command_creates_a_user_with_a_password_from_stdin(app):
     result = run_create_user(
-        app, "--role", "supervisor", "--region", "astana", "--password-stdin",
-        stdin=NEW_PASSWORD + "\n",
+        app, "--region", "astana", "--password-stdin", stdin=NEW_PASSWORD + "\n",
+        roles=("supervisor", "caseworker"),
     )
     assert result.exit_code == 0, result.output
     user = services.find_user_by_email("first.admin@example.org")
-    assert user.roles == {Role.ADMIN, Role.SUPERVISOR}
+    assert user.roles == {Role.SUPERVISOR, Role.CASEWORKER}
     assert user.region is Region.ASTANA
     assert verify_password(user.password_hash, NEW_PASSWORD)
     [entry] = audit_entries(AuditAction.USER_CREATED)
@@ -487,3 +554,11 @@ def test_command_refuses_a_duplicate_email(app):
     assert result.exit_code == 1
     assert "Another user already has this e-mail address." in result.output
     assert user_count() == 1
+
+
+def test_command_refuses_an_admin_with_a_case_role(app):
+    result = run_create_user(app, "--password-stdin", stdin=NEW_PASSWORD + "\n",
+                             roles=("admin", "supervisor"))
+    assert result.exit_code == 1
+    assert "roles: The administrator role cannot be combined" in result.output
+    assert user_count() == 0

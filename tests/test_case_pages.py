@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from casework.accounts.roles import Role
@@ -506,3 +507,189 @@ def test_my_work_for_a_role_without_cases_shows_no_case_data(login):
     assert response.status_code == 200
     assert "Confidential complaint" not in page(response)
     assert "Your role does not work on cases" in page(response)
+
+
+# -- a transition form that fails keeps the user's input (review findings 10 and 13) ----------
+
+
+def _to_arabic_indic(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+@pytest.mark.parametrize("value", [
+    "²", "arabic-indic", "99999999999999999999999", "9" * 18, "-1", "1.0", " 1", "12abc",
+])
+def test_refer_out_accepts_only_an_authority_on_the_list(login, supervisor, value):
+    authority = make_authority(name="Prosecutor of Astana")
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    if value == "arabic-indic":  # int() would read it as the authority's own id
+        value = _to_arabic_indic(authority.id)
+    response = login(supervisor).post(f"/cases/{case.id}/transition", data={
+        "action": "refer_out", "reason": "Letter 12 to the prosecutor", "authority": value})
+    assert response.status_code == 400
+    html = page(response)
+    assert 'id="refer_out-authority-error">Choose a body from the list.' in html
+    assert "Letter 12 to the prosecutor</textarea>" in html
+    assert "There is no such action." not in html
+    assert_unchanged(case, CaseStatus.TRIAGE)
+
+
+def test_refer_out_without_a_body_is_asked_for_one(login, supervisor):
+    make_authority()
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    response = login(supervisor).post(f"/cases/{case.id}/transition", data={
+        "action": "refer_out", "reason": "Letter 12", "authority": ""})
+    assert response.status_code == 400
+    assert "Choose the body the case is referred to." in page(response)
+    assert_unchanged(case, CaseStatus.TRIAGE)
+
+
+def test_an_authority_posted_with_a_step_that_takes_none_is_ignored(login, supervisor):
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    response = login(supervisor).post(f"/cases/{case.id}/transition", data={
+        "action": "open_investigation", "authority": "²"})
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.status is CaseStatus.INVESTIGATION
+    assert case.referred_to_id is None
+
+
+def test_too_long_reason_is_shown_on_its_form_with_the_input_kept(login, supervisor):
+    case = committed(make_case(status=CaseStatus.TRIAGE))
+    reason = "The complainant withdrew. " * 200  # over the 5000 characters allowed
+    response = login(supervisor).post(f"/cases/{case.id}/transition", data={
+        "action": "declare_not_admissible", "reason": reason})
+    assert response.status_code == 400
+    html = page(response)
+    assert "There is no such action." not in html
+    assert "Please correct the fields marked below." in html
+    assert re.search(r'id="declare_not_admissible-reason-error">[^<]*5000', html)
+    assert reason.rstrip() in html  # the textarea keeps what was typed
+    assert 'id="refer_out-reason-error"' not in html  # the other steps' forms stay clean
+    assert_unchanged(case, CaseStatus.TRIAGE)
+
+
+def test_invalid_form_for_a_step_not_offered_now_says_why(login, supervisor):
+    case = committed(make_case(status=CaseStatus.REGISTERED))
+    client = login(supervisor)
+    response = client.post(f"/cases/{case.id}/transition", data={
+        "action": "declare_not_admissible", "reason": "x" * 5001})
+    assert response.status_code == 302
+    assert "is not possible while" in page(client.get(response.headers["Location"]))
+    assert_unchanged(case, CaseStatus.REGISTERED)
+
+
+# -- editing keeps a case within the regions its editor covers (review finding 8) --------------
+
+
+def test_edit_offers_and_accepts_only_facilities_of_covered_regions(login, caseworker):
+    make_facility(region=Region.ASTANA, name="Astana remand centre")
+    elsewhere = make_facility(region=Region.KARAGANDA, name="Karaganda colony")
+    case = committed(make_case(region=Region.ASTANA, assignees=(caseworker,), summary="Kept"))
+    client = login(caseworker)
+    form = page(client.get(f"/cases/{case.id}/edit"))
+    assert "Astana remand centre" in form
+    assert "Karaganda colony" not in form
+    response = client.post(f"/cases/{case.id}/edit", data={
+        "summary": "Moved away", "description": "", "facility": elsewhere.id, "version": 1})
+    assert response.status_code == 400
+    assert 'id="facility-error"' in page(response)
+    assert 'value="Moved away"' in page(response)
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.region, case.facility_id, case.summary, case.version) == (
+        Region.ASTANA, None, "Kept", 1)
+    assert client.get(f"/cases/{case.id}").status_code == 200  # still theirs
+
+
+def test_edit_page_shows_the_services_refusal_on_the_facility_field(
+    login, caseworker, monkeypatch
+):
+    """Should the offered list and the rule ever disagree, the rule wins, next to the field."""
+    from casework.cases import queries
+
+    elsewhere = make_facility(region=Region.KARAGANDA)
+    case = committed(make_case(region=Region.ASTANA, assignees=(caseworker,)))
+    monkeypatch.setattr(queries, "selectable_facilities", lambda user, case: [elsewhere])
+    response = login(caseworker).post(f"/cases/{case.id}/edit", data={
+        "summary": "Moved", "description": "", "facility": elsewhere.id, "version": 1})
+    assert response.status_code == 400
+    assert re.search(r'id="facility-error">[^<]*outside your region', page(response))
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).region is Region.ASTANA
+
+
+# -- a save that loses a race answers 409, for every case action (review finding 12) -----------
+
+
+def _bump_version_first(monkeypatch, name: str) -> None:
+    """Another request saves the case after this one loaded it and before it commits."""
+    from casework.cases import services
+
+    real = getattr(services, name)
+
+    def racing(*args, **kwargs):
+        db.session.execute(sa.update(Case.__table__).values(version=Case.__table__.c.version + 1))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, name, racing)
+
+
+def assert_conflict_page(response) -> None:
+    assert response.status_code == 409
+    html = page(response)
+    assert 'class="error-page"' in html
+    assert "Someone else changed this case at the same moment" in html
+    assert "Traceback" not in html
+
+
+VERSIONED = [
+    ("apply_transition", "transition", {"action": "start_triage"}),
+    ("extend_deadline", "extend", {"new_due": "2026-12-23", "ground": "Expert report"}),
+    ("record_first_action", "first-action", {}),
+]
+
+
+@time_machine.travel(date(2026, 11, 10))
+@pytest.mark.parametrize(("service", "path", "data"), VERSIONED, ids=lambda v: str(v)[:20])
+def test_action_racing_another_save_answers_409_and_saves_nothing(
+    login, supervisor, monkeypatch, service, path, data
+):
+    case = committed(make_case(is_urgent=True, first_action_due=date(2026, 11, 3),
+                               decision_due=date(2026, 11, 23)))
+    _bump_version_first(monkeypatch, service)
+    response = login(supervisor).post(f"/cases/{case.id}/{path}", data=data)
+    assert_conflict_page(response)
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.status, case.decision_due, case.first_action_on) == (
+        CaseStatus.REGISTERED, date(2026, 11, 23), None)
+    assert case.tasks == []
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+@pytest.mark.parametrize(("service", "path"), [
+    ("assign_case", "assign"), ("unassign_case", "unassign"), ("complete_task", "task"),
+    ("add_note", "notes"), ("mark_out_of_mandate", "out-of-mandate"),
+])
+def test_every_other_case_action_answers_a_lost_race_with_409(
+    login, supervisor, caseworker, monkeypatch, service, path
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from casework.cases import services
+
+    case = make_case(status=CaseStatus.TRIAGE, assignees=(caseworker,))
+    case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
+    committed(case)
+    data = {"assign": {"user": make_user(Role.LAWYER).id, "role": "lawyer"},
+            "unassign": {"user": caseworker.id}, "notes": {"body": "Called the colony."}}
+    db.session.commit()
+
+    def lost_race(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s)")
+
+    monkeypatch.setattr(services, service, lost_race)
+    url = f"/cases/{case.id}/" + (f"tasks/{case.tasks[0].id}/done" if path == "task" else path)
+    assert_conflict_page(login(supervisor).post(url, data=data.get(path, {})))

@@ -263,12 +263,13 @@ def test_reveal_identity_is_audited_and_refused_to_monitors(caseworker):
 # -- editing with optimistic locking ----------------------------------------------------------
 
 
-def test_edit_changes_fields_and_bumps_the_version(caseworker):
-    case = make_case(assignees=(caseworker,))
+def test_edit_changes_fields_and_bumps_the_version():
+    central = make_user(Role.CASEWORKER, region=None)  # the central office covers every region
+    case = make_case(assignees=(central,))
     facility = make_facility(region=Region.KARAGANDA)
     category = make_category("torture")
     changed = services.edit_case(
-        case, expected_version=case.version, actor=caseworker,
+        case, expected_version=case.version, actor=central,
         changes={"summary": "Beaten in cell 4", "facility": facility, "categories": [category]},
     )
     assert set(changed) == {"summary", "facility_id", "region", "category_ids"}
@@ -277,6 +278,58 @@ def test_edit_changes_fields_and_bumps_the_version(caseworker):
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_id == case.id))
     assert entry.action is AuditAction.CASE_EDITED
     assert entry.changes["version"] == 1
+
+
+def test_edit_refuses_a_facility_in_a_region_the_actor_does_not_cover(supervisor, caseworker):
+    case = make_case(region=Region.ASTANA, summary="As registered", assignees=(caseworker,))
+    elsewhere = make_facility(region=Region.KARAGANDA, name="Colony in Karaganda")
+    for actor in (supervisor, caseworker):  # both work in Astana only
+        with pytest.raises(services.NotAllowed) as refused:
+            services.edit_case(case, expected_version=1, actor=actor,
+                               changes={"summary": "Moved", "facility": elsewhere})
+        assert refused.value.field == "facility"
+        assert "Karaganda Region" in refused.value.message
+    db.session.flush()
+    assert (case.region, case.facility, case.summary, case.version) == (
+        Region.ASTANA, None, "As registered", 1
+    )
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+def test_edit_takes_a_facility_in_the_actors_region_or_the_cases(caseworker):
+    """The case stays where the actor can follow it: same region, or one they cover."""
+    case = make_case(region=Region.ASTANA, assignees=(caseworker,))
+    astana_colony = make_facility(region=Region.ASTANA)
+    services.edit_case(case, expected_version=1, actor=caseworker,
+                       changes={"facility": astana_colony})
+    assert (case.facility, case.region) == (astana_colony, Region.ASTANA)
+    # Assigned to a case of another region, a caseworker may still pick that region's
+    # facilities: the case does not move.
+    pavlodar_case = make_case(region=Region.PAVLODAR, assignees=(caseworker,))
+    pavlodar_colony = make_facility(region=Region.PAVLODAR)
+    services.edit_case(pavlodar_case, expected_version=1, actor=caseworker,
+                       changes={"facility": pavlodar_colony, "summary": "Kept"})
+    assert (pavlodar_case.facility, pavlodar_case.region) == (pavlodar_colony, Region.PAVLODAR)
+
+
+def test_central_supervisor_moves_a_case_to_another_region_with_its_facility():
+    central = make_user(Role.SUPERVISOR, region=None)
+    case = make_case(region=Region.ASTANA)
+    colony = make_facility(region=Region.PAVLODAR)
+    changed = services.edit_case(case, expected_version=1, actor=central,
+                                 changes={"facility": colony})
+    assert case.region is Region.PAVLODAR
+    assert changed["region"] == ["astana", "pavlodar"]
+
+
+def test_unchanged_facility_outside_the_actors_region_does_not_move_the_case(caseworker):
+    """Old data may hold a facility of another region: saving other fields keeps the region."""
+    odd = make_facility(region=Region.KARAGANDA)
+    case = make_case(region=Region.ASTANA, facility=odd, assignees=(caseworker,))
+    services.edit_case(case, expected_version=1, actor=caseworker,
+                       changes={"facility": odd, "summary": "Only the summary"})
+    assert (case.region, case.summary) == (Region.ASTANA, "Only the summary")
 
 
 def test_edit_of_categories_alone_still_bumps_the_version(caseworker):

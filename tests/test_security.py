@@ -8,9 +8,14 @@ import casework.security
 import config
 from casework import create_app
 from casework.accounts.roles import Role
-from casework.permissions import PUBLIC_ENDPOINTS
+from casework.extensions import db
+from casework.permissions import PUBLIC_ENDPOINTS, has_permission
 from config import DEV_SECRET_KEY, ProductionConfig, TestConfig
+from tests import test_routes
 from tests.factories import PASSWORD, make_user
+
+# The route meta-tests' world: one user per role and an object for every URL argument.
+world = test_routes.world
 
 
 def test_pages_carry_a_strict_content_security_policy_and_no_store(client):
@@ -67,6 +72,28 @@ def test_a_post_without_csrf_token_is_refused(client):
     )
     assert response.status_code == 400
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(app, world):
+    """In the route meta-test style: each POST, by a user whose role may make it, without a
+    token, is refused by CSRF protection before its view runs, and writes nothing."""
+    clients = {role: test_routes.sign_in(app, user) for role, user in world.users.items()}
+    db.session.commit()
+    before = test_routes.row_counts()
+    failures = []
+    for rule, _ in test_routes.routes(app):
+        if "POST" not in (rule.methods or ()):
+            continue
+        permission = test_routes.required_permission(app, rule)
+        role = next(role for role, user in world.users.items()
+                    if permission is None or has_permission(user, permission))
+        url = test_routes.build_url(app, rule, world.ids)
+        response = clients[role].post(url, data={}, csrf=False)
+        if response.status_code != 400 or "The form had expired" not in response.text:
+            failures.append(f"POST {url} as {role}: {response.status_code}")
+    db.session.rollback()  # see what the requests committed
+    assert not failures, "\n".join(failures)
+    assert test_routes.row_counts() == before
 
 
 def assert_friendly(response, status: int, title: str) -> None:

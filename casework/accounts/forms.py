@@ -60,7 +60,7 @@ def strong_password(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(message))
 
 
-def at_least_one_role(form: FlaskForm, field: Field) -> None:
+def allowed_roles(form: FlaskForm, field: Field) -> None:
     if message := roles_error(field.data or ()):
         raise ValidationError(str(message))
 
@@ -78,7 +78,7 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     roles = MultiCheckboxField(
-        _l("Roles"), choices=lambda: enum_options(Role), coerce=Role, validators=[at_least_one_role]
+        _l("Roles"), choices=lambda: enum_options(Role), coerce=Role, validators=[allowed_roles]
     )
     region = SelectField(
         _l("Region"), choices=lambda: enum_options(Region, "—"), coerce=optional_enum(Region)

@@ -53,7 +53,21 @@ def password_error(password: str) -> LazyString | None:
 
 
 def roles_error(roles: Iterable[Role]) -> LazyString | None:
-    return None if set(roles) else _l("Choose at least one role.")
+    """Why this set of roles may not be given to one account, or None.
+
+    An administrator manages accounts and reference data and never reads case content
+    (DESIGN.md §5), so the admin role stands alone: with a case role an admin could grant
+    themselves access to every case.
+    """
+    roles = set(roles)
+    if not roles:
+        return _l("Choose at least one role.")
+    if Role.ADMIN in roles and roles - {Role.ADMIN}:
+        return _l(
+            "The administrator role cannot be combined with another role: administrators "
+            "do not read case content. Use a separate account for case work."
+        )
+    return None
 
 
 def normalise_email(email: str) -> str:
@@ -73,6 +87,24 @@ def _check_password(password: str) -> None:
 def _check_roles(roles: Iterable[Role]) -> None:
     if message := roles_error(roles):
         raise AccountError("roles", message)
+
+
+def _check_own_account(
+    user: User, actor: User, *, roles: set[Role], region: Region | None, is_active: bool
+) -> None:
+    """An admin may not change their own access: another admin must do it, and is audited."""
+    if user.id != actor.id:
+        return
+    if not is_active:
+        raise AccountError("is_active", _l("You cannot deactivate your own account."))
+    if roles != set(user.roles):
+        raise AccountError(
+            "roles", _l("You cannot change your own roles. Ask another administrator.")
+        )
+    if region != user.region:
+        raise AccountError(
+            "region", _l("You cannot change your own region. Ask another administrator.")
+        )
 
 
 def _check_email_free(email: str, *, except_user: User | None = None) -> None:
@@ -177,11 +209,8 @@ def update_user(
     """Change a user's details and return what changed. Deactivation ends their sessions."""
     email = normalise_email(email)
     roles = set(roles)
+    _check_own_account(user, actor, roles=roles, region=region, is_active=is_active)
     _check_roles(roles)
-    if user.id == actor.id and not is_active:
-        raise AccountError("is_active", _l("You cannot deactivate your own account."))
-    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
-        raise AccountError("roles", _l("You cannot remove your own administrator role."))
     _check_email_free(email, except_user=user)
 
     before = _snapshot(user)

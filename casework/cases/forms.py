@@ -3,6 +3,7 @@ that depend on the case (which fields a transition needs) are checked by the ser
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -94,13 +95,48 @@ class CaseFilterForm(FlaskForm):
         )
 
 
+def optional_id(value: Any) -> int | None:
+    """A select's database id, the empty option None. Only ASCII digits count: int() also
+    reads Arabic-Indic digits, str.isdigit() accepts superscripts, and no id has 19 digits."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+        return int(value)
+    raise ValueError(f"not an id: {value!r}")
+
+
 class TransitionForm(FlaskForm):
     """One lifecycle step; the page shows only the fields its transition needs."""
 
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    # The services check the outcome against the transition, with a clearer message.
     outcome = SelectField(_l("Outcome"), validators=[Optional()], validate_choice=False)
-    authority = SelectField(_l("Referred to"), validators=[Optional()], validate_choice=False)
+    authority = SelectField(
+        _l("Referred to"), coerce=optional_id,
+        invalid_value_message=_l("Choose a body from the list."),
+        invalid_choice_message=_l("Choose a body from the list."),
+    )
+
+    def prepare(self, transition: Transition) -> TransitionForm:
+        """Fit the form to `transition`: its outcomes, its reason's label and, when it refers
+        the case out, the authorities to choose from (anything else is not a valid choice)."""
+        self.outcome.choices = options(
+            [("", "—")] * (len(transition.outcomes) > 1)
+            + [(o.value, o.label) for o in transition.outcomes]
+        )
+        if transition.needs_authority:
+            authorities = db.session.scalars(sa.select(Authority).order_by(Authority.name))
+            self.authority.choices = options(
+                [("", "—")] + [(str(a.id), a.name) for a in authorities]
+            )
+        else:
+            del self.authority  # nothing to choose: a posted value is ignored, not checked
+        if transition.reason_label:
+            self.reason.label.text = transition.reason_label
+        return prefix_ids(self, transition.action)
 
 
 
@@ -161,22 +197,10 @@ def transition_actions(
 ) -> list[TransitionAction]:
     """The steps from the case's status that the user may take, from the lifecycle table."""
     allowed = [t for t in transitions_from(case.status) if can(user, t.permission, case)]
-    authorities = None
     actions = []
     for t in allowed:
-        form = failed.get(t.action) or TransitionForm(formdata=None, action=t.action)
-        form.outcome.choices = options(
-            [("", "—")] * (len(t.outcomes) > 1) + [(o.value, o.label) for o in t.outcomes]
-        )
-        if t.needs_authority:
-            authorities = authorities if authorities is not None else db.session.scalars(
-                sa.select(Authority).order_by(Authority.name)).all()
-            form.authority.choices = options(
-                [("", "—")] + [(str(a.id), a.name) for a in authorities]
-            )
-        if t.reason_label:
-            form.reason.label.text = t.reason_label
-        prefix_ids(form, t.action)
+        # A form that failed comes prepared by the view, with the user's input and errors.
+        form = failed.get(t.action) or TransitionForm(formdata=None, action=t.action).prepare(t)
         blocker = t.blocker(case)
         actions.append(TransitionAction(t, form, str(blocker) if blocker else None))
     return actions

@@ -162,7 +162,9 @@ def my_work(user: User, today: date | None = None) -> MyWork:
         ))
     return MyWork(
         assigned=assigned,
-        due_soon=[c for c in assigned if c.is_awaiting_decision and today <= c.decision_due <= soon],
+        due_soon=[
+            c for c in assigned if c.is_awaiting_decision and today <= c.decision_due <= soon
+        ],
         overdue=[c for c in assigned if c.is_awaiting_decision and c.decision_due < today],
         tasks=list(tasks),
         unassigned=unassigned,
@@ -197,6 +199,17 @@ def assignable_users() -> list[User]:
     return list(db.session.scalars(
         sa.select(User).where(User.is_active_account, has_role).order_by(User.full_name)
     ))
+
+
+def selectable_facilities(user: User, case: Case) -> list[Facility]:
+    """The facilities the edit form offers: those of the case's region and of the regions the
+    user covers, the SQL counterpart of the rule services.edit_case enforces."""
+    query = sa.select(Facility).order_by(Facility.name)
+    if user.region is not None:  # a user without a region covers the whole country
+        query = query.where(sa.or_(
+            Facility.region.in_({case.region, user.region}), Facility.id == case.facility_id
+        ))
+    return list(db.session.scalars(query))
 
 
 # -- what changed since a version -------------------------------------------------------------

@@ -33,8 +33,8 @@ from casework.cases.queries import ChangeRow, changes_since
 from casework.cases.timeline import add_event
 from casework.database import office_today, utcnow
 from casework.extensions import db
-from casework.permissions import Permission, can
-from casework.reference.models import Authority
+from casework.permissions import Permission, can, covers_region
+from casework.reference.models import Authority, Facility
 from casework.templating import format_day
 from casework.workdays import WorkingCalendar
 
@@ -111,6 +111,19 @@ def apply_transition(
     return transition
 
 
+def check_transition_possible(case: Case, transition: Transition, *, actor: User) -> None:
+    """Refuse a step the actor cannot take now, whatever they type: the case is at another
+    stage, the step is not theirs, or something blocks it."""
+    if case.status is not transition.source:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the case is at the stage “%(status)s”.",
+              action=transition.label, status=case.status.label)
+        )
+    _require(can(actor, transition.permission, case), InvalidTransition)
+    if (blocker := transition.blocker(case)) is not None:
+        raise InvalidTransition(str(blocker))
+
+
 def _check_transition(
     case: Case,
     transition: Transition,
@@ -120,14 +133,7 @@ def _check_transition(
     authority: Authority | None,
 ) -> Outcome | None:
     """Refuse the transition with the first reason that applies; return the outcome to set."""
-    if case.status is not transition.source:
-        raise InvalidTransition(
-            _("“%(action)s” is not possible while the case is at the stage “%(status)s”.",
-              action=transition.label, status=case.status.label)
-        )
-    _require(can(actor, transition.permission, case), InvalidTransition)
-    if (blocker := transition.blocker(case)) is not None:
-        raise InvalidTransition(str(blocker))
+    check_transition_possible(case, transition, actor=actor)
     if transition.needs_reason and not reason:
         raise InvalidTransition(_("Give the reason for this step."), field="reason")
     if transition.needs_authority and authority is None:
@@ -273,10 +279,12 @@ def edit_case(
         raise StaleEdit(changes_since(case, expected_version), case.version)
     if unknown := set(changes) - EDITABLE_FIELDS:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if "facility" in changes:
+        _check_facility(case, changes["facility"], actor)
     with db.session.no_autoflush:  # one UPDATE, hence one new version, per edit
         before = case.snapshot()
         for name, value in changes.items():
-            _set_field(case, name, value)
+            _set_field(case, name, value, actor)
         changed = diff(before, case.snapshot())
         if changed:
             case.updated_at = utcnow()  # a new version even when only the categories changed
@@ -289,11 +297,26 @@ def edit_case(
     return changed
 
 
-def _set_field(case: Case, name: str, value: Any) -> None:
+def _check_facility(case: Case, facility: Facility | None, actor: User) -> None:
+    """Refuse a facility that would move the case out of the regions the actor covers: they
+    would lose the case, and it would land with another region's staff unannounced."""
+    if facility is None or facility.id == case.facility_id or facility.region == case.region:
+        return
+    if not covers_region(actor, facility.region):
+        raise NotAllowed(
+            _("This facility is in %(region)s, outside your region. Ask a supervisor of "
+              "that region or of the central office to transfer the case.",
+              region=facility.region.label),
+            field="facility",
+        )
+
+
+def _set_field(case: Case, name: str, value: Any, actor: User) -> None:
     if name == "facility":
         case.facility = value
-        if value is not None:
-            case.region = value.region  # a case belongs to its facility's region
+        # A case belongs to its facility's region, within the regions the actor covers.
+        if value is not None and covers_region(actor, value.region):
+            case.region = value.region
     elif name == "categories":
         case.categories = list(value)
     elif name == "is_urgent":

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from casework.accounts.models import User
+from casework.attachments.display import event_lines as attachment_event_lines
 from casework.audit import _jsonable
 from casework.cases.lifecycle import CaseStatus, Outcome
 from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKind
@@ -41,7 +42,9 @@ def describe(event: Event) -> list[str]:
         lines.append(_("Due %(day)s", day=_day(data["due"])))
     if data.get("fields"):
         lines.append(", ".join(str(FIELD_LABELS.get(f, f)) for f in data["fields"]))
-    lines.extend(data[key] for key in ("reason", "ground", "file_name") if data.get(key))
+    lines.extend(data[key] for key in ("reason", "ground") if data.get(key))
+    if event.kind is EventKind.ATTACHMENT_ADDED:
+        lines.extend(attachment_event_lines(event))  # file name only for who may download
     return lines
 
 

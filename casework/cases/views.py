@@ -31,6 +31,7 @@ from casework.cases.forms import (
     case_page_forms,
     options,
 )
+from casework.cases.lifecycle import TRANSITIONS_BY_ACTION
 from casework.cases.models import AssignmentRole, Case, CaseTask
 from casework.cases.timeline import describe
 from casework.extensions import db
@@ -122,8 +123,9 @@ def _refuse(case: Case, error: services.CaseError, form: Any = None, **overrides
     """Undo anything half-done, say why, and show the form again when a field was at fault."""
     db.session.rollback()
     flash(error.message, "error")
-    if form is not None and error.field and hasattr(form, error.field):
-        getattr(form, error.field).errors = [error.message]
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [error.message]
         return _render_case(case, 400, **overrides)
     return _to_case(case)
 
@@ -138,17 +140,25 @@ def _invalid_form(case: Case, **overrides: Any):
 def transition(case_id: int):
     case = _load(case_id, P.CHANGE_STATUS)
     form = TransitionForm()
-    if not form.validate_on_submit():
+    step = TRANSITIONS_BY_ACTION.get(form.action.data or "")
+    if step is None:
         return _refuse(case, services.InvalidTransition(_("There is no such action.")))
-    authority_id = form.authority.data or ""
-    authority = db.session.get(Authority, int(authority_id)) if authority_id.isdigit() else None
+    failed = {step.action: form.prepare(step)}
+    if not form.validate_on_submit():
+        try:  # a step the page does not offer now gets its reason, not field errors
+            services.check_transition_possible(case, step, actor=_actor())
+        except services.InvalidTransition as error:
+            return _refuse(case, error)
+        return _invalid_form(case, transition_forms=failed)
+    authority_id = form.authority.data if form.authority is not None else None
     try:
         done = services.apply_transition(
-            case, form.action.data, actor=_actor(), reason=form.reason.data,
-            outcome=form.outcome.data or None, authority=authority,
+            case, step.action, actor=_actor(), reason=form.reason.data,
+            outcome=form.outcome.data or None,
+            authority=db.session.get(Authority, authority_id) if authority_id else None,
         )
     except services.InvalidTransition as error:
-        return _refuse(case, error, form, transition_forms={form.action.data: form})
+        return _refuse(case, error, form, transition_forms=failed)
     db.session.commit()
     flash(_("Done: %(action)s.", action=done.label), "success")
     return _to_case(case)
@@ -278,11 +288,11 @@ def edit(case_id: int):
     case = _load(case_id, P.EDIT_CASE)
     form = EditCaseForm() if request.method == "POST" else EditCaseForm(data=_edit_data(case))
     form.set_choices(
-        db.session.scalars(sa.select(Facility).order_by(Facility.name)),
+        queries.selectable_facilities(_actor(), case),
         db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)),
     )
     if not form.validate_on_submit():
-        return render_template("cases/edit.html", case=case, form=form, conflict=None)
+        return _edit_page(case, form, 400 if form.is_submitted() else 200)
     try:
         services.edit_case(case, expected_version=form.version.data,
                            changes=_edit_changes(form), actor=_actor())
@@ -293,8 +303,18 @@ def edit(case_id: int):
     except StaleDataError:  # someone saved between our check and our write
         db.session.rollback()
         return _conflict(case, form, queries.changes_since(case, form.version.data))
+    except services.CaseError as error:
+        db.session.rollback()
+        if error.field is None:
+            raise
+        form[error.field].errors = [*form[error.field].errors, error.message]
+        return _edit_page(case, form, 400)
     flash(_("Changes saved."), "success")
     return _to_case(case)
+
+
+def _edit_page(case: Case, form: EditCaseForm, status: int, conflict: Any = None):
+    return render_template("cases/edit.html", case=case, form=form, conflict=conflict), status
 
 
 def _edit_data(case: Case) -> dict[str, Any]:
@@ -321,4 +341,4 @@ def _conflict(case: Case, form: EditCaseForm, changes: list[queries.ChangeRow]):
     db.session.refresh(case)
     form.version.data, form.version.raw_data = case.version, [str(case.version)]
     flash(_("Someone else changed this case after you opened the form."), "error")
-    return render_template("cases/edit.html", case=case, form=form, conflict=changes), 409
+    return _edit_page(case, form, 409, changes)
