@@ -19,7 +19,10 @@ from casework.accounts.roles import Role
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
+    from casework.attachments.models import Attachment
     from casework.cases.models import Case
+    from casework.people.models import Person
+    from casework.reference.regions import Region
 
 
 class Permission(enum.StrEnum):
@@ -35,6 +38,7 @@ class Permission(enum.StrEnum):
     EXTEND_DEADLINE = "extend_deadline"
     ADD_NOTE = "add_note"
     UPLOAD_ATTACHMENT = "upload_attachment"
+    DOWNLOAD_ATTACHMENT = "download_attachment"
     SEARCH_PEOPLE = "search_people"
     VIEW_CASE_AUDIT = "view_case_audit"
     VIEW_STATISTICS = "view_statistics"
@@ -43,7 +47,7 @@ class Permission(enum.StrEnum):
 
 
 P = Permission
-_CASE_READERS = {P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT}
+_CASE_READERS = {P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT, P.DOWNLOAD_ATTACHMENT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE}),
@@ -61,9 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
            P.VIEW_STATISTICS}
     ),
     Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY}),
-    Role.MONITOR: frozenset(
-        _CASE_READERS | {P.REGISTER_CASE, P.SEARCH_PEOPLE, P.VIEW_STATISTICS}
-    ),
+    # No people search: a monitor may not identify anyone without consent (§5).
+    Role.MONITOR: frozenset(_CASE_READERS | {P.REGISTER_CASE, P.VIEW_STATISTICS}),
     Role.AUDITOR: frozenset({P.VIEW_STATISTICS}),
 }
 
@@ -73,7 +76,9 @@ PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "i18n.set_language"})
 
 def role_permissions(user: User) -> frozenset[Permission]:
     granted: set[Permission] = {P.SIGNED_IN}
-    for role in user.roles:
+    # An admin never reads case content (§5): an account that still combines the admin role
+    # with a case role, from before accounts.services refused it, gets the admin's rights only.
+    for role in {Role.ADMIN} if Role.ADMIN in user.roles else user.roles:
         granted |= ROLE_PERMISSIONS[role]
     return frozenset(granted)
 
@@ -92,6 +97,11 @@ def is_assigned(user: User, case: Case) -> bool:
 def in_supervised_region(user: User, case: Case) -> bool:
     """A supervisor without a region oversees the whole country."""
     return user.has_role(Role.SUPERVISOR) and user.region in (None, case.region)
+
+
+def covers_region(user: User, region: Region) -> bool:
+    """A user with a region covers only that region; without one, the whole country."""
+    return user.region in (None, region)
 
 
 def in_unit(user: User, case: Case) -> bool:
@@ -124,6 +134,29 @@ def can_work_on_case(user: User, case: Case) -> bool:
     return user.has_role(Role.CASEWORKER) and is_assigned(user, case)
 
 
+def can_download_attachment(user: User, attachment: Attachment) -> bool:
+    """A file may name the complainant: only those who may see identities in its case, and
+    whoever uploaded it (they had the file in hand already)."""
+    case = attachment.case
+    return can_read_case(user, case) and (
+        can(user, P.SEE_IDENTITY, case) or attachment.uploaded_by_id == user.id
+    )
+
+
+def can_identify_person(user: User, person: Person) -> bool:
+    """Whether `user` may learn who a registered person is (name, IIN, picker label).
+
+    Through a case where the user may see identities, or a party row recording the person's
+    consent to disclose. Otherwise a person is a pseudonym, even to people search.
+    """
+    if not has_permission(user, P.READ_CASE):
+        return False
+    return any(
+        party.consents_to_disclosure or can(user, P.SEE_IDENTITY, party.case)
+        for party in person.parties
+    )
+
+
 CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.READ_CASE: can_read_case,
     P.ADD_NOTE: can_read_case,
@@ -137,6 +170,10 @@ CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.EXTEND_DEADLINE: in_supervised_region,
     P.VIEW_CASE_AUDIT: in_supervised_region,
 }
+# Rules on objects inside a case that need more than the case to decide.
+OBJECT_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
+    P.DOWNLOAD_ATTACHMENT: can_download_attachment,
+}
 
 
 def can(user: User, permission: Permission, obj: Any = None) -> bool:
@@ -145,7 +182,7 @@ def can(user: User, permission: Permission, obj: Any = None) -> bool:
         return False
     if obj is None:
         return True
-    rule = CASE_RULES.get(permission)
+    rule = CASE_RULES.get(permission) or OBJECT_RULES.get(permission)
     if rule is None:
         raise LookupError(f"no object rule for {permission}")
     return rule(user, obj)
@@ -191,3 +228,36 @@ def visible_cases_clause(user: User) -> sa.ColumnElement[bool]:
     if user.has_role(Role.MONITOR):
         clauses.append(Case.created_by_id == user.id)
     return sa.or_(*clauses)
+
+
+def identity_cases_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can(user, SEE_IDENTITY, case), for queries on cases."""
+    from casework.cases.models import Case, CaseAssignment
+
+    if not has_permission(user, P.SEE_IDENTITY):
+        return sa.false()
+    clauses: list[sa.ColumnElement[bool]] = [sa.false()]
+    if user.has_role(Role.SUPERVISOR):
+        clauses.append(sa.true() if user.region is None else Case.region == user.region)
+    if user.has_role(Role.CASEWORKER) or user.has_role(Role.LAWYER):
+        clauses.append(
+            sa.exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.user_id == user.id)
+        )
+    return sa.or_(*clauses)
+
+
+def identifiable_people_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_identify_person, for queries on people."""
+    from sqlalchemy.orm import aliased
+
+    from casework.cases.models import Case, CaseParty
+    from casework.people.models import Person
+
+    if not has_permission(user, P.READ_CASE):
+        return sa.false()
+    # An alias, so the clause keeps its meaning in a query that itself joins case parties.
+    party = aliased(CaseParty)
+    seen_in_case = sa.exists().where(Case.id == party.case_id, identity_cases_clause(user))
+    return sa.exists().where(
+        party.person_id == Person.id, sa.or_(party.consents_to_disclosure, seen_in_case)
+    )

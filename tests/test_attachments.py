@@ -283,3 +283,108 @@ def test_tampered_file_is_not_served(client, login, assigned_case, stored_attach
 def test_missing_attachment_is_404(client, login, assigned_case):
     login(assigned_case[1])
     assert client.get("/attachments/424242").status_code == 404
+
+
+# -- file names and identity (a file often names the complainant) ------------------------------
+
+
+def download_audits() -> list[AuditEntry]:
+    db.session.rollback()  # what the requests committed, not this session's cache
+    return list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == AuditAction.ATTACHMENT_DOWNLOADED)
+    ))
+
+
+def test_upload_keeps_the_file_name_out_of_timeline_and_audit(client, login, assigned_case):
+    case, caseworker = assigned_case
+    login(caseworker)
+
+    upload(client, case, (PDF, "Ivanov Ivan complaint.pdf"))
+
+    attachment = db.session.scalar(sa.select(Attachment))
+    facts = {
+        "attachment_id": attachment.id, "media_type": storage.PDF, "size": len(PDF),
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+    }
+    event = db.session.scalar(sa.select(Event).where(Event.kind == EventKind.ATTACHMENT_ADDED))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == AuditAction.ATTACHMENT_ADDED)
+    )
+    assert event.data == facts
+    assert entry.changes == {"case_id": case.id, **facts}
+    assert attachment.file_name == "Ivanov Ivan complaint.pdf"  # kept only on the file's row
+
+
+def test_download_is_audited_by_hash_without_the_file_name(
+    client, login, assigned_case, stored_attachment
+):
+    login(assigned_case[1])
+
+    assert client.get(f"/attachments/{stored_attachment.id}").status_code == 200
+
+    [entry] = download_audits()
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        assigned_case[1].id, "attachments", stored_attachment.id,
+    )
+    assert entry.changes == {"case_id": assigned_case[0].id, "sha256": stored_attachment.sha256}
+
+
+def test_unit_caseworker_not_assigned_cannot_download_nor_read_the_name(
+    client, login, assigned_case, stored_attachment
+):
+    case = assigned_case[0]
+    colleague = make_user(Role.CASEWORKER)  # same unit: reads the open case, sees no identities
+    db.session.commit()
+    login(colleague)
+
+    refused = client.get(f"/attachments/{stored_attachment.id}")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    assert refused.status_code == 403
+    assert download_audits() == []
+    assert f"Document 1 (PDF, {len(PDF)} B)" in page
+    assert "Жалоба" not in page  # neither in the list nor in the timeline
+    assert f"/attachments/{stored_attachment.id}" not in page
+
+
+def test_monitor_who_created_the_case_cannot_download_a_colleagues_file(client, login):
+    monitor = make_user(Role.MONITOR)
+    case = make_case(created_by=monitor)
+    [other] = add_attachments(case, [storage_upload(PDF, "Жалоба.pdf")], actor=make_user())
+    db.session.commit()
+    login(monitor)
+
+    assert client.get(f"/attachments/{other.id}").status_code == 403
+    assert "Жалоба" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_uploader_may_download_their_own_file_only(client, login):
+    monitor = make_user(Role.MONITOR)
+    case = make_case(created_by=monitor)
+    [theirs] = add_attachments(case, [storage_upload(PDF, "visit notes.pdf")], actor=monitor)
+    [colleagues] = add_attachments(case, [storage_upload(PNG, "Жалоба.png")], actor=make_user())
+    db.session.commit()
+    login(monitor)
+
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    assert client.get(f"/attachments/{theirs.id}").status_code == 200
+    assert client.get(f"/attachments/{colleagues.id}").status_code == 403
+    assert f'href="/attachments/{theirs.id}"' in page
+    assert "visit notes.pdf" in page
+    assert f"Document 2 (PNG, {len(PNG)} B)" in page
+    assert "Жалоба" not in page
+
+
+def test_those_who_may_download_read_the_name_in_the_list_and_timeline(
+    client, login, assigned_case, stored_attachment
+):
+    case, caseworker = assigned_case
+    login(caseworker)
+
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    timeline = page[page.index('id="timeline-heading"'):]
+    assert "Жалоба №1.pdf" in timeline
+    assert f'href="/attachments/{stored_attachment.id}"' in page
+    assert "Document 1" not in page

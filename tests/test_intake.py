@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -26,9 +27,17 @@ from casework.cases.models import (
 from casework.database import OFFICE_TZ
 from casework.extensions import db
 from casework.intake.duplicates import find_possible_duplicates
-from casework.intake.services import IntakeData, PartyInput, pseudonym_letter, register_case
+from casework.intake.services import (
+    IntakeData,
+    IntakeError,
+    PartyInput,
+    earliest_received_on,
+    pseudonym_letter,
+    register_case,
+    unidentifiable_typed_people,
+)
 from casework.people.models import Person
-from casework.people.services import NewPerson
+from casework.people.services import NewPerson, mask_iin
 from casework.reference.regions import Region
 from casework.workdays import WorkingCalendar
 from tests.factories import (
@@ -273,20 +282,211 @@ def test_possible_duplicate_is_shown_then_saved_anyway(client, login, setting):
     assert new_case.parties[1].person.iin == iin
 
 
-def test_duplicate_the_user_cannot_read_shows_reference_and_status_only(client, login, setting):
+def test_duplicate_the_user_cannot_read_is_only_counted(client, login, setting):
     _facility, _torture, _conditions, caseworker = setting
-    person = make_person()
-    elsewhere = make_case(region=Region.ABAI)  # another unit; caseworker has a region below
-    add_party(elsewhere, person)
-    caseworker.region = Region.KARAGANDA
+    iin = valid_iin("88050550012")
+    elsewhere = make_case(region=Region.ABAI, status=CaseStatus.INVESTIGATION)
+    add_party(elsewhere, make_person(full_name="Ерлан Сапаров", iin=iin))
+    caseworker.region = Region.KARAGANDA  # another unit: the ABAI case is not theirs to read
     db.session.commit()
     login(caseworker)
-    data = form_data(setting, **{"victims-0-person_id": str(person.id)})
 
-    page = client.post("/cases/new", data=data).get_data(as_text=True)
+    response = client.post("/cases/new", data=form_data(setting, **{"victims-0-iin": iin}))
 
-    assert elsewhere.reference in page
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "A possible duplicate exists in a case you cannot open" in page
+    assert elsewhere.reference not in page
     assert f"/cases/{elsewhere.id}" not in page
+    assert "Investigation" not in page  # no status
+    assert "Same person" not in page  # no reason: it would say the person has an open case
+    assert 'name="confirm_duplicates" value="1"' in page
+    assert count(Case) == 1
+
+
+def test_readable_and_unreadable_duplicates_are_shown_apart(client, login, setting):
+    facility, torture, _conditions, caseworker = setting
+    caseworker.region = Region.KARAGANDA
+    mine = make_case(region=Region.KARAGANDA, facility=facility, categories=[torture],
+                     received_on=date(2026, 11, 1), assignees=(caseworker,))
+    for _ in range(2):  # same place and category, in cases of another unit
+        make_case(region=Region.ABAI, facility=facility, categories=[torture],
+                  received_on=date(2026, 11, 2))
+    db.session.commit()
+    login(caseworker)
+
+    page = client.post("/cases/new", data=form_data(setting)).get_data(as_text=True)
+
+    assert f'href="/cases/{mine.id}">{mine.reference}</a>' in page
+    assert "2 possible duplicates exist in cases you cannot open" in page
+
+
+# -- people the user may not identify ----------------------------------------------------------
+
+
+def stranger(iin_prefix: str = "75050550012") -> Person:
+    """A registered person in another unit's case, without consent: a pseudonym to outsiders."""
+    person = make_person(full_name="Секретов Тайный", iin=valid_iin(iin_prefix))
+    add_party(make_case(region=Region.ABAI, created_by=make_user(Role.SUPERVISOR)), person)
+    return person
+
+
+def person_id_input(page: str, prefix: str) -> str:
+    match = re.search(rf'<input[^>]*name="{prefix}-person_id"[^>]*>', page)
+    assert match, f"no {prefix}-person_id input"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("picked", ["stranger", "missing"])
+def test_picked_person_the_user_may_not_identify_is_refused_unnamed(
+    client, login, setting, picked
+):
+    caseworker = setting[3]
+    caseworker.region = Region.KARAGANDA
+    person_id = stranger().id if picked == "stranger" else 987654
+    db.session.commit()
+    login(caseworker)
+    data = form_data(setting, **{
+        "victims-0-full_name": "", "victims-0-birth_date": "",
+        "victims-0-person_id": str(person_id), "victims-0-consents_to_disclosure": "y",
+    })
+
+    response = client.post("/cases/new", data=data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Pick the person again" in page  # the same words whether or not the id exists
+    assert "Секретов" not in page
+    assert 'value=""' in person_id_input(page, "victims-0")  # the id is not sent back
+    assert count(Case) == 1 if picked == "stranger" else count(Case) == 0
+
+
+def test_picked_person_the_user_may_identify_is_named_and_registered(client, login, setting):
+    caseworker = setting[3]
+    person = make_person(full_name="Known Client", iin=valid_iin("81010150012"))
+    add_party(make_case(region=Region.KARAGANDA, assignees=(caseworker,)), person)
+    db.session.commit()
+    login(caseworker)
+    data = form_data(setting, **{
+        "victims-0-full_name": "", "victims-0-birth_date": "",
+        "victims-0-person_id": str(person.id), "victims-0-consents_to_disclosure": "y",
+    })
+
+    warning = client.post("/cases/new", data=data).get_data(as_text=True)  # a duplicate
+    saved = client.post("/cases/new", data={**data, "confirm_duplicates": "1"})
+
+    assert f"Known Client {mask_iin(person.iin)}" in warning
+    assert f'value="{person.id}"' in person_id_input(warning, "victims-0")
+    assert saved.status_code == 302
+    new_case = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    victim = new_case.parties[1]
+    assert (victim.person, victim.consents_to_disclosure) == (person, True)
+
+
+@pytest.mark.parametrize(("role", "offered"), [(Role.MONITOR, False), (Role.CASEWORKER, True)])
+def test_person_search_is_offered_only_to_those_who_may_search(client, login, role, offered):
+    user = make_user(role)
+    db.session.commit()
+    login(user)
+    assert ("/people/search" in client.get("/cases/new").get_data(as_text=True)) is offered
+
+
+@pytest.mark.parametrize("role", [Role.MONITOR, Role.CASEWORKER])
+def test_typed_iin_of_a_registered_stranger_links_them_without_consent_or_name(
+    client, login, setting, role
+):
+    person = stranger()
+    actor = make_user(role, region=Region.KARAGANDA)
+    db.session.commit()
+    login(actor)
+    data = form_data(setting, **{
+        "complainant-full_name": "Typed Name", "complainant-iin": person.iin,
+        "complainant-consents_to_disclosure": "y", "confirm_duplicates": "1",
+    })
+
+    response = client.post("/cases/new", data=data)
+
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+    complainant = case.parties[0]
+    assert complainant.person == person  # one record per IIN
+    assert not complainant.consents_to_disclosure  # whatever the box said
+    assert (complainant.consent_scope, complainant.consent_recorded_on) == ("", None)
+    assert person.full_name == "Секретов Тайный"  # the typed name is not stored over it
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Applicant A." in page
+    assert "Секретов" not in page
+    assert "Typed Name" not in page
+    assert "already in the register" in page
+    assert "recorded later by the assigned caseworker or a supervisor" in page
+
+
+def test_typed_iin_of_a_person_the_user_may_identify_keeps_the_consent(setting):
+    caseworker = setting[3]
+    person = make_person(full_name="Known Client", iin=valid_iin("81010150012"))
+    add_party(make_case(assignees=(caseworker,)), person)
+    victim = PartyInput(new_person=NewPerson(full_name="Typed", iin=person.iin),
+                        consents_to_disclosure=True)
+    data = intake(setting, victims=[victim])
+
+    assert unidentifiable_typed_people(data, actor=caseworker) == 0
+    case = register_case(data, actor=caseworker)
+
+    assert (case.parties[1].person, case.parties[1].consents_to_disclosure) == (person, True)
+
+
+def test_service_counts_and_refuses_strangers(setting):
+    caseworker = setting[3]
+    caseworker.region = Region.KARAGANDA
+    person = stranger()
+    typed = PartyInput(new_person=NewPerson(full_name="Typed", iin=person.iin))
+    assert unidentifiable_typed_people(intake(setting, victims=[typed]), actor=caseworker) == 1
+    with pytest.raises(IntakeError):
+        register_case(intake(setting, victims=[PartyInput(person_id=person.id)]), actor=caseworker)
+
+
+# -- limits --------------------------------------------------------------------------------------
+
+
+def test_description_is_limited_like_the_edit_form(client, login, setting):
+    login(setting[3])
+    response = client.post("/cases/new", data=form_data(setting, description="x" * 20001))
+    assert "Field cannot be longer than 20000 characters." in response.get_data(as_text=True)
+    assert count(Case) == 0
+    longest = form_data(setting, description="x" * 20000)
+    assert client.post("/cases/new", data=longest).status_code == 302
+
+
+@pytest.mark.parametrize("received_on", ["2016-11-09", "0001-01-01"])
+def test_received_date_more_than_ten_years_ago_is_refused(client, login, setting, received_on):
+    login(setting[3])
+    response = client.post("/cases/new", data=form_data(setting, received_on=received_on))
+    page = response.get_data(as_text=True)
+    assert "The date received cannot be earlier than 10 Nov 2016." in page
+    assert count(Case) == 0
+
+
+def test_received_date_exactly_ten_years_ago_is_accepted(client, login, setting):
+    login(setting[3])
+    data = form_data(setting, received_on="2016-11-10")
+    assert client.post("/cases/new", data=data).status_code == 302
+
+
+@pytest.mark.parametrize("birth_date", ["1899-12-31", "0001-01-01"])
+def test_birth_date_before_1900_is_refused(client, login, setting, birth_date):
+    login(setting[3])
+    data = form_data(setting, **{"victims-0-birth_date": birth_date})
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+    assert "The date of birth cannot be earlier than 1 Jan 1900." in page
+    assert count(Case) == 0
+    data["victims-0-birth_date"] = "1900-01-01"
+    assert client.post("/cases/new", data=data).status_code == 302
+
+
+def test_service_refuses_a_received_date_more_than_ten_years_ago(setting):
+    with pytest.raises(IntakeError):
+        register_case(intake(setting, received_on=date(2016, 11, 9)), actor=setting[3])
+    assert earliest_received_on(date(2028, 2, 29)) == date(2018, 2, 28)
 
 
 def test_recent_case_at_same_facility_with_shared_category_is_a_possible_duplicate(setting):
@@ -371,8 +571,21 @@ def test_registration_date_is_the_office_date_not_utc(setting):
 
 def test_party_rows_are_unique_per_person_and_role(setting):
     person = make_person()
+    add_party(make_case(assignees=(setting[3],)), person)  # a person the caseworker may identify
     twice = [PartyInput(person_id=person.id), PartyInput(person_id=person.id)]
     case = register_case(intake(setting, complainant=None, victims=twice), actor=setting[3])
     rows = db.session.scalars(sa.select(CaseParty).where(CaseParty.case_id == case.id)).all()
     assert [(r.person_id, r.role) for r in rows] == [(person.id, PartyRole.VICTIM)]
 
+
+
+@pytest.mark.parametrize("posted", ["abc", "0", "-3", str(2**70)])
+def test_tampered_person_id_is_refused_politely(client, login, setting, posted):
+    login(setting[3])
+    data = form_data(setting, **{"victims-0-person_id": posted})
+    response = client.post("/cases/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Pick the person again" in page
+    assert "invalid literal" not in page
+    assert count(Case) == 0

@@ -27,6 +27,7 @@ from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskK
 from casework.extensions import db
 from casework.permissions import (
     CASE_RULES,
+    OBJECT_RULES,
     PUBLIC_ENDPOINTS,
     Permission,
     can_read_case,
@@ -40,6 +41,8 @@ from tests import factories
 CASE_ARGUMENTS = frozenset(
     {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id"}
 )
+# Objects inside a case with rules of their own (OBJECT_RULES), by the URL argument naming them.
+ARGUMENT_MODELS = {"attachment_id": Attachment}
 OTHER_ARGUMENTS = frozenset(
     {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
 )
@@ -138,12 +141,19 @@ def required_permission(app: Flask, rule: Rule) -> Permission | None:
     return getattr(app.view_functions[rule.endpoint], "required_permission", None)
 
 
-def expected_allowed(user: User, permission: Permission, rule: Rule, case: Case) -> bool:
-    """The access table: role permissions, and for case routes the case's object rules."""
+def expected_allowed(
+    user: User, permission: Permission, rule: Rule, case: Case, ids: dict[str, int]
+) -> bool:
+    """The access table: role permissions, and for case routes the case's object rules (or
+    the rule on the object inside the case that the URL names)."""
     if not has_permission(user, permission):
         return False
     if not CASE_ARGUMENTS & set(rule.arguments):
         return True
+    if permission in OBJECT_RULES:
+        [name] = set(ARGUMENT_MODELS) & set(rule.arguments)
+        obj = db.session.get(ARGUMENT_MODELS[name], ids[name])
+        return can_read_case(user, case) and OBJECT_RULES[permission](user, obj)
     rule_for_object = CASE_RULES.get(permission)
     return can_read_case(user, case) and (rule_for_object is None or rule_for_object(user, case))
 
@@ -189,7 +199,7 @@ def walk(app: Flask, user: User, ids: dict[str, int], case: Case, *, strict: boo
         url = build_url(app, rule, ids)
         permission = required_permission(app, rule)
         # A public page (no permission) lets everyone in.
-        allowed = permission is None or expected_allowed(user, permission, rule, case)
+        allowed = permission is None or expected_allowed(user, permission, rule, case, ids)
         client = get_client if method == "GET" else sign_in(app, user)
         response = request(client, method, url)
         if (issue := problem(response, allowed=allowed, strict=strict)) is not None:

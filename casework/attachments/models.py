@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.accounts.models import User
 from casework.database import UTCDateTime, utcnow
 from casework.extensions import db
+
+if TYPE_CHECKING:
+    from casework.cases.models import Case
 
 
 class Attachment(db.Model):
@@ -27,3 +31,5 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     uploaded_by: Mapped[User] = relationship()
+    # Read-only: a file is added through Case.attachments; permission checks need its case.
+    case: Mapped[Case] = relationship(viewonly=True)

@@ -1,10 +1,15 @@
-"""Adding files to a case: store, record, write the timeline and the audit log."""
+"""Adding files to a case and handing them out: store, record, timeline and audit log.
+
+File names stay on the attachment row: the timeline and the audit log (kept forever) get the
+id, type, size and SHA-256, because a file name often names the complainant.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from casework.accounts.models import User
@@ -12,8 +17,10 @@ from casework.attachments import storage
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, record
 from casework.cases.models import Case, EventKind
+from casework.cases.services import NotAllowed
 from casework.cases.timeline import add_event
 from casework.extensions import db
+from casework.permissions import Permission, can
 
 
 def chosen_files(files: Iterable[FileStorage | None]) -> list[FileStorage]:
@@ -69,17 +76,28 @@ def _record_attachment(
     )
     case.attachments.append(attachment)
     db.session.flush()
-    add_event(case, EventKind.ATTACHMENT_ADDED, actor=actor, file_name=attachment.file_name)
+    facts = {
+        "attachment_id": attachment.id,
+        "media_type": attachment.media_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+    add_event(case, EventKind.ATTACHMENT_ADDED, actor=actor, **facts)
     record(
-        AuditAction.ATTACHMENT_ADDED,
-        actor=actor,
-        obj=attachment,
-        changes={
-            "case_id": case.id,
-            "file_name": attachment.file_name,
-            "media_type": attachment.media_type,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-        },
+        AuditAction.ATTACHMENT_ADDED, actor=actor, obj=attachment,
+        changes={"case_id": case.id, **facts},
     )
     return attachment
+
+
+def record_download(attachment: Attachment, *, actor: User) -> None:
+    """A download reads confidential data: audit it (which file, by its hash; not its name).
+
+    Raises NotAllowed for a user who may not download the file. The caller commits.
+    """
+    if not can(actor, Permission.DOWNLOAD_ATTACHMENT, attachment):
+        raise NotAllowed(_("You are not allowed to download this file."))
+    record(
+        AuditAction.ATTACHMENT_DOWNLOADED, actor=actor, obj=attachment,
+        changes={"case_id": attachment.case_id, "sha256": attachment.sha256},
+    )

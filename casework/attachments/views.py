@@ -1,6 +1,12 @@
-"""Uploading files from the case page and downloading them, always as attachments."""
+"""Uploading files from the case page and downloading them, always as attachments.
+
+A download is a read of confidential data: it is audited, and only those who may see the
+complainant's identity in the case (or the file's uploader) may make it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, send_file, url_for
 from flask_babel import gettext, ngettext
@@ -9,9 +15,10 @@ from werkzeug.wrappers import Response
 
 from casework.accounts.models import User
 from casework.attachments import storage
+from casework.attachments.display import attachment_label, may_download, size_text, type_name
 from casework.attachments.forms import UploadForm
 from casework.attachments.models import Attachment
-from casework.attachments.services import add_attachments, chosen_files
+from casework.attachments.services import add_attachments, chosen_files, record_download
 from casework.cases.models import Case
 from casework.extensions import db
 from casework.permissions import Permission, authorize, can, requires
@@ -45,12 +52,22 @@ def upload(case_id: int) -> Response:
     return redirect(url_for("cases.show", case_id=case.id))
 
 
+@bp.app_context_processor
+def attachment_helpers() -> dict[str, Any]:
+    """The case page (another blueprint's template) names files through these."""
+    return {
+        "attachment_label": attachment_label,
+        "may_download": may_download,
+        "attachment_type_name": type_name,
+        "attachment_size": size_text,
+    }
+
+
 @bp.get("/attachments/<int:attachment_id>")
-@requires(Permission.READ_CASE)
+@requires(Permission.DOWNLOAD_ATTACHMENT)
 def download(attachment_id: int) -> Response:
     attachment = db.get_or_404(Attachment, attachment_id)
-    case = db.session.get(Case, attachment.case_id)
-    authorize(can(current_user, Permission.READ_CASE, case))
+    authorize(can(current_user, Permission.DOWNLOAD_ATTACHMENT, attachment))
     try:
         path = storage.verified_path(attachment.storage_name, attachment.sha256)
     except storage.IntegrityFailure:
@@ -59,6 +76,8 @@ def download(attachment_id: int) -> Response:
             attachment.id,
         )
         abort(500)
+    record_download(attachment, actor=_actor())
+    db.session.commit()
     response = send_file(
         path,
         mimetype=attachment.media_type,

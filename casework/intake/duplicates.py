@@ -2,23 +2,27 @@
 
 Two signals: an open case about the same person (picked, or recognised by IIN), and a recent
 case at the same facility sharing a category (often the same incident reported twice).
+Of a case the user may not read, only the count is told: its reference, status or the reason
+it matched would confirm that a person has an open case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from casework.accounts.models import User
 from casework.cases.lifecycle import OPEN_STATUSES
 from casework.cases.models import Case, CaseParty, case_categories
 from casework.database import office_today
 from casework.extensions import db
 from casework.intake.services import IntakeData
 from casework.people.models import Person
+from casework.permissions import Permission, can
 
 RECENT_DAYS = 30
 LIMIT = 20
@@ -29,6 +33,17 @@ class PossibleDuplicate:
     case: Case
     same_person: bool
     same_place: bool
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """Possible duplicates as one user may see them."""
+
+    readable: list[PossibleDuplicate] = field(default_factory=list)
+    unreadable_count: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.readable) or self.unreadable_count > 0
 
 
 def _open_cases_about(person_ids: Collection[int], iins: Collection[str]) -> list[Case]:
@@ -84,12 +99,14 @@ def find_possible_duplicates(
     ]
 
 
-def find_duplicates_of(data: IntakeData) -> list[PossibleDuplicate]:
-    """Possible duplicates of a complaint about to be registered."""
+def find_duplicates_of(data: IntakeData, *, viewer: User) -> DuplicateReport:
+    """Possible duplicates of a complaint about to be registered, as `viewer` may see them."""
     parties = [*([data.complainant] if data.complainant else []), *data.victims]
-    return find_possible_duplicates(
+    found = find_possible_duplicates(
         person_ids={p.person_id for p in parties if p.person_id is not None},
         iins={p.new_person.iin for p in parties if p.new_person and p.new_person.iin},
         facility_id=data.facility_id,
         category_ids=set(data.category_ids),
     )
+    readable = [d for d in found if can(viewer, Permission.READ_CASE, d.case)]
+    return DuplicateReport(readable, len(found) - len(readable))

@@ -24,20 +24,32 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.accounts.models import User
 from casework.attachments.forms import validate_uploads
 from casework.cases.models import CaseKind, Channel
 from casework.database import office_today
 from casework.extensions import db
-from casework.intake.services import IntakeData, PartyInput
+from casework.intake.services import (
+    EARLIEST_BIRTH_DATE,
+    IntakeData,
+    PartyInput,
+    earliest_received_on,
+)
 from casework.people.iin import is_valid_iin, normalise_iin
 from casework.people.models import DetentionStatus, Person, Sex
 from casework.people.services import NewPerson, mask_iin
+from casework.permissions import can_identify_person
 from casework.reference.models import Category, Facility
 from casework.reference.regions import Region
+from casework.routing import MAX_DATABASE_ID
+from casework.templating import format_day
 
 IIN_ERROR = _l("IIN must be 12 digits with a valid check digit")
 BLANK_ROWS = 3  # rows offered without JavaScript
 MAX_VICTIMS = 30
+DESCRIPTION_MAX = 20000  # the case edit form's limit: a longer one could never be edited
+# The same words whether the id is unknown or names someone the user may not identify.
+PICK_AGAIN = _l("Pick the person again, or enter their details.")
 
 
 def optional_int(value: Any) -> int | None:
@@ -46,14 +58,46 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
+def posted_id(value: Any) -> Any:
+    """An id as posted; text that is no number stays text for validation to refuse politely."""
+    try:
+        return optional_int(value)
+    except ValueError:
+        return value
+
+
 def not_in_future(_form: Form, field: Field) -> None:
     if field.data and field.data > office_today():
         raise ValidationError(_l("The date cannot be in the future."))
 
 
+def received_recently(_form: Form, field: Field) -> None:
+    """A mistyped year (0001, 1026) would put a complaint outside every report and deadline."""
+    earliest = earliest_received_on(office_today())
+    if field.data and field.data < earliest:
+        raise ValidationError(
+            _l("The date received cannot be earlier than %(day)s.", day=format_day(earliest))
+        )
+
+
+def plausible_birth_date(_form: Form, field: Field) -> None:
+    if field.data and field.data < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _l("The date of birth cannot be earlier than %(day)s.",
+               day=format_day(EARLIEST_BIRTH_DATE))
+        )
+
+
 def valid_iin(_form: Form, field: Field) -> None:
     if field.data and not is_valid_iin(field.data):
         raise ValidationError(IIN_ERROR)
+
+
+def _person(person_id: object) -> Person | None:
+    """The person a posted id names; a tampered id (text, out of range) names nobody."""
+    if not isinstance(person_id, int) or not 0 < person_id <= MAX_DATABASE_ID:
+        return None
+    return db.session.get(Person, person_id)
 
 
 def clear_errors(form: Form) -> None:
@@ -74,7 +118,7 @@ class MultiCheckboxField(SelectMultipleField):
 class PartyForm(Form):
     """A person in a case: someone already registered (person_id) or someone new."""
 
-    person_id = HiddenField(filters=[optional_int])
+    person_id = HiddenField(filters=[posted_id])
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])
     iin = StringField(
         _l("IIN"), filters=[normalise_iin], validators=[valid_iin],
@@ -85,16 +129,20 @@ class PartyForm(Form):
     is_reprisal_risk = BooleanField(_l("At risk of reprisals"))
 
     picked_label = ""  # who was picked with the search box, to show it again on re-render
+    actor: User | None = None  # who fills in the form; IntakeForm sets it before validating
 
     def is_blank(self) -> bool:
         return not (self.person_id.data or self.full_name.data or self.iin.data)
 
     def validate_person_id(self, field: Field) -> None:
-        if not field.data:
+        """A picked id must name someone the actor may identify; anything else is dropped, and
+        the answer neither names the person nor tells whether the id exists."""
+        if field.data is None or field.data == "":
             return
-        person = db.session.get(Person, field.data)
-        if person is None:
-            raise ValidationError(_l("This person is no longer in the register. Search again."))
+        person = _person(field.data)
+        if person is None or self.actor is None or not can_identify_person(self.actor, person):
+            field.data = None
+            raise ValidationError(PICK_AGAIN)
         self.picked_label = f"{person.full_name} {mask_iin(person.iin)}".strip()
 
     def new_person(self) -> NewPerson:
@@ -131,7 +179,9 @@ class ComplainantForm(PartyForm):
 
 
 class VictimForm(PartyForm):
-    birth_date = DateField(_l("Date of birth"), validators=[Optional(), not_in_future])
+    birth_date = DateField(
+        _l("Date of birth"), validators=[Optional(), not_in_future, plausible_birth_date]
+    )
     sex = SelectField(_l("Sex"), choices=Sex.choices, default=Sex.UNKNOWN.value)
     detention_status = SelectField(
         _l("Detention status"), choices=DetentionStatus.choices,
@@ -156,7 +206,8 @@ class IntakeForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=CaseKind.choices, default=CaseKind.COMPLAINT.value)
     channel = SelectField(_l("Received by"), validators=[DataRequired()])
     received_on = DateField(
-        _l("Date received"), default=office_today, validators=[DataRequired(), not_in_future]
+        _l("Date received"), default=office_today,
+        validators=[DataRequired(), not_in_future, received_recently],
     )
     is_anonymous = BooleanField(_l("Anonymous complaint"))
     complainant = FormField(ComplainantForm, label=_l("Complainant"))
@@ -167,12 +218,15 @@ class IntakeForm(FlaskForm):
     category_ids = MultiCheckboxField(_l("Categories"), coerce=int)
     is_urgent = BooleanField(_l("Urgent: risk to life or health"))
     summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"))
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)]
+    )
     attachments = MultipleFileField(_l("Attachments"), validators=[validate_uploads])
     confirm_duplicates = HiddenField()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.channel.choices = [("", _l("Choose…")), *Channel.choices()]
         self.region.choices = [("", _l("From the facility")), *Region.choices()]
         facilities = db.session.scalars(
@@ -216,6 +270,8 @@ class IntakeForm(FlaskForm):
         )
 
     def validate(self, extra_validators: Any = None) -> bool:
+        for party in [self.complainant.form, *(entry.form for entry in self.victims)]:
+            party.actor = self.actor
         super().validate(extra_validators)
         if self.is_anonymous.data:
             clear_errors(self.complainant.form)  # what was typed there is not used

@@ -36,7 +36,8 @@ from casework.database import office_today
 from casework.extensions import db
 from casework.numbering import case_reference
 from casework.people.models import DetentionStatus, Person
-from casework.people.services import NewPerson, find_or_create_person
+from casework.people.services import NewPerson, find_or_create_person, person_by_iin
+from casework.permissions import can_identify_person
 from casework.reference.models import Category, Facility
 from casework.reference.regions import Region
 from casework.workdays import WorkingCalendar
@@ -49,6 +50,8 @@ PSEUDONYM_WORDS = {
     PartyRole.REPRESENTATIVE: "Representative",
 }
 NOT_HELD = (DetentionStatus.NOT_DETAINED, DetentionStatus.UNKNOWN)
+RECEIVED_WITHIN_YEARS = 10
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
 class IntakeError(ValueError):
@@ -82,6 +85,15 @@ class IntakeData:
     victims: Sequence[PartyInput] = ()
 
 
+def earliest_received_on(today: date) -> date:
+    """The oldest date a complaint may have been received: ten years back (28 Feb for 29 Feb)."""
+    year = today.year - RECEIVED_WITHIN_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
 def pseudonym_letter(index: int) -> str:
     """A, B, …, Z, AA, AB, … as spreadsheet columns count."""
     letters = ""
@@ -99,6 +111,8 @@ def register_case(
     today = office_today()
     if data.received_on > today:
         raise IntakeError(_l("The date received cannot be in the future."))
+    if data.received_on < earliest_received_on(today):
+        raise IntakeError(_l("The date received is more than ten years ago."))
     facility = db.session.get(Facility, data.facility_id) if data.facility_id else None
     region = facility.region if facility is not None else data.region
     if region is None:
@@ -159,25 +173,38 @@ def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, act
     plan.extend((victim, [PartyRole.VICTIM]) for victim in data.victims)
 
     letters: dict[int, str] = {}
+    may_consent: dict[int, bool] = {}
     next_letter = count()
     seen: set[tuple[int, PartyRole]] = set()
     for party_input, roles in plan:
-        person = _person_for(party_input, facility, actor=actor)
+        person, created = _person_for(party_input, facility, actor=actor)
         if person.id not in letters:
             letters[person.id] = pseudonym_letter(next(next_letter))
+            # Decided before this case adds a party that would make the person identifiable.
+            may_consent[person.id] = created or can_identify_person(actor, person)
         for role in roles:
             if (person.id, role) in seen:
                 continue  # the same person entered twice
             seen.add((person.id, role))
-            case.parties.append(_party(person, role, party_input, letters[person.id]))
+            consents = party_input.consents_to_disclosure and may_consent[person.id]
+            case.parties.append(
+                _party(person, role, party_input, letters[person.id], consents=consents)
+            )
 
 
-def _person_for(party: PartyInput, facility: Facility | None, *, actor: User) -> Person:
+def _person_for(
+    party: PartyInput, facility: Facility | None, *, actor: User
+) -> tuple[Person, bool]:
+    """The party's person and whether intake created it.
+
+    A typed IIN of a registered person links that person (one record per IIN keeps the
+    duplicate check working) but keeps the registered details: the typed ones are not stored.
+    """
     if party.person_id is not None:
         person = db.session.get(Person, party.person_id)
-        if person is None:
-            raise IntakeError(_l("A chosen person is no longer in the register."))
-        return person
+        if person is None or not can_identify_person(actor, person):
+            raise IntakeError(_l("A chosen person cannot be used: pick the person again."))
+        return person, False
     if party.new_person is None:
         raise IntakeError(_l("A party needs a person."))
     details = party.new_person
@@ -185,12 +212,25 @@ def _person_for(party: PartyInput, facility: Facility | None, *, actor: User) ->
         details.detention_status not in NOT_HELD
     ):
         details = replace(details, facility_id=facility.id)  # held where the complaint is about
-    person, _created = find_or_create_person(details, actor=actor)
-    return person
+    return find_or_create_person(details, actor=actor)
 
 
-def _party(person: Person, role: PartyRole, party: PartyInput, letter: str) -> CaseParty:
-    consents = party.consents_to_disclosure
+def unidentifiable_typed_people(data: IntakeData, *, actor: User) -> int:
+    """How many typed IINs belong to registered people `actor` may not identify.
+
+    register_case links them without recording consent: a stranger's word at intake cannot
+    consent for a registered person; the assigned caseworker or a supervisor records it later.
+    Ask before registering: afterwards the new case may make them identifiable.
+    """
+    parties = [*([data.complainant] if data.complainant else []), *data.victims]
+    iins = {p.new_person.iin for p in parties if p.new_person and p.new_person.iin}
+    known = [person for iin in iins if (person := person_by_iin(iin)) is not None]
+    return sum(not can_identify_person(actor, person) for person in known)
+
+
+def _party(
+    person: Person, role: PartyRole, party: PartyInput, letter: str, *, consents: bool
+) -> CaseParty:
     return CaseParty(
         person=person,
         role=role,

@@ -12,9 +12,14 @@ from casework.attachments.services import chosen_files
 from casework.attachments.storage import ALLOWED_EXTENSIONS, FileRejected
 from casework.database import office_today
 from casework.extensions import db
-from casework.intake.duplicates import PossibleDuplicate, find_duplicates_of
+from casework.intake.duplicates import DuplicateReport, find_duplicates_of
 from casework.intake.forms import IntakeForm, add_error
-from casework.intake.services import IntakeError, register_case
+from casework.intake.services import (
+    IntakeError,
+    earliest_received_on,
+    register_case,
+    unidentifiable_typed_people,
+)
 from casework.permissions import Permission, requires
 
 bp = Blueprint("intake", __name__)
@@ -25,21 +30,31 @@ def _actor() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
+def _known_person_notice() -> str:
+    return gettext(
+        "An IIN you typed belongs to a person already in the register. The case is linked to "
+        "that person under a pseudonym, with the registered details; their consent to "
+        "disclosure is recorded later by the assigned caseworker or a supervisor."
+    )
+
+
 @bp.route("/cases/new", methods=["GET", "POST"])
 @requires(Permission.REGISTER_CASE)
 def new() -> Response | str:
-    form = IntakeForm()
+    actor = _actor()
+    form = IntakeForm(actor=actor)
     if not form.is_submitted():
         form.offer_blank_rows()
-    duplicates: list[PossibleDuplicate] = []
+    duplicates = DuplicateReport()
     if form.validate_on_submit():
         data = form.to_data()
         if not form.wants_confirmation:
-            duplicates = find_duplicates_of(data)
+            duplicates = find_duplicates_of(data, viewer=actor)
         if not duplicates:
             files = chosen_files(form.attachments.data or [])
+            strangers = unidentifiable_typed_people(data, actor=actor)
             try:
-                case = register_case(data, actor=_actor(), files=files)
+                case = register_case(data, actor=actor, files=files)
             except FileRejected as rejected:
                 db.session.rollback()
                 add_error(form.attachments, str(rejected))
@@ -49,6 +64,8 @@ def new() -> Response | str:
             else:
                 db.session.commit()
                 flash(gettext("Case %(ref)s registered.", ref=case.reference), "success")
+                if strangers:
+                    flash(_known_person_notice(), "warning")
                 return redirect(url_for("cases.show", case_id=case.id))
     return render_template(
         "intake/new.html",
@@ -57,4 +74,5 @@ def new() -> Response | str:
         files_dropped=form.is_submitted() and bool(chosen_files(form.attachments.data or [])),
         accept=",".join(ALLOWED_EXTENSIONS),
         today_iso=office_today().isoformat(),
+        earliest_received_iso=earliest_received_on(office_today()).isoformat(),
     )

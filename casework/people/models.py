@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,9 @@ from casework.database import TimestampMixin, enum_column
 from casework.extensions import db
 from casework.labels import LabelledEnum
 from casework.reference.models import Facility
+
+if TYPE_CHECKING:
+    from casework.cases.models import CaseParty
 
 
 class Sex(LabelledEnum):
@@ -66,6 +70,8 @@ class Person(TimestampMixin, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     facility: Mapped[Facility | None] = relationship()
+    # Read-only: parties are written through their case. Permission checks read consent here.
+    parties: Mapped[list[CaseParty]] = relationship(viewonly=True, order_by="CaseParty.id")
 
     @validates("full_name")
     def _keep_name_key(self, _key: str, value: str) -> str:

@@ -12,6 +12,7 @@ from casework.audit import AuditAction, record
 from casework.extensions import db
 from casework.people.iin import normalise_iin
 from casework.people.models import DetentionStatus, Person, Sex, name_search_key
+from casework.permissions import identifiable_people_clause
 
 SEARCH_LIMIT = 10
 MIN_QUERY_LENGTH = 2
@@ -30,8 +31,13 @@ class NewPerson:
     facility_id: int | None = None
 
 
-def search_people(query: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
-    """People whose name contains the query (any case, any script) or whose IIN starts with it."""
+def search_people(query: str, *, viewer: User, limit: int = SEARCH_LIMIT) -> list[Person]:
+    """People `viewer` may identify whose name contains the query (any case, any script) or
+    whose IIN starts with it.
+
+    Nobody else is found, not even by an exact IIN: the answer must not confirm that a person
+    the viewer may not identify is in the register.
+    """
     query = query.strip()
     if len(query) < MIN_QUERY_LENGTH:
         return []
@@ -40,7 +46,11 @@ def search_people(query: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
         condition = Person.iin.startswith(digits, autoescape=True)
     else:
         condition = Person.name_key.contains(name_search_key(query), autoescape=True)
-    statement = sa.select(Person).where(condition).order_by(Person.full_name, Person.id)
+    statement = (
+        sa.select(Person)
+        .where(condition, identifiable_people_clause(viewer))
+        .order_by(Person.full_name, Person.id)
+    )
     return list(db.session.scalars(statement.limit(limit)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from casework.people.services import mask_iin, search_people
@@ -14,8 +15,9 @@ bp = Blueprint("people", __name__)
 @bp.get("/people/search")
 @requires(Permission.SEARCH_PEOPLE)
 def search() -> Response:
-    """JSON for the picker: no more personal data than needed to choose the right person."""
-    people = search_people(request.args.get("q", ""))
+    """JSON for the picker: only people the user may identify, and no more personal data than
+    needed to choose the right one."""
+    people = search_people(request.args.get("q", ""), viewer=current_user)
     return jsonify(
         [
             {

@@ -118,7 +118,9 @@
     });
     row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
     row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
-    row.querySelector(".suggestions").replaceChildren();
+    // Users who may not search people (monitors) get no picker, hence no suggestions list.
+    var suggestions = row.querySelector(".suggestions");
+    if (suggestions) { suggestions.replaceChildren(); }
     showPicked(row, "");
   }
 
