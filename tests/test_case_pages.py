@@ -300,7 +300,7 @@ def test_supervisor_assigns_and_unassigns_through_the_page(login, supervisor, ca
     case = committed(make_case())
     client = login(supervisor)
     assert caseworker.full_name in page(client.get(f"/cases/{case.id}"))
-    client.post(f"/cases/{case.id}/assign", data={"user": caseworker.id, "role": "caseworker"})
+    client.post(f"/cases/{case.id}/assign", data={"assignee": f"{caseworker.id}:caseworker"})
     db.session.refresh(case)
     assert case.assignees() == [caseworker]
     client.post(f"/cases/{case.id}/unassign", data={"user": caseworker.id})
@@ -311,7 +311,7 @@ def test_supervisor_assigns_and_unassigns_through_the_page(login, supervisor, ca
 def test_caseworker_cannot_assign(login, caseworker):
     case = committed(make_case(assignees=(caseworker,)))
     response = login(caseworker).post(f"/cases/{case.id}/assign",
-                                      data={"user": caseworker.id, "role": "caseworker"})
+                                      data={"assignee": f"{caseworker.id}:caseworker"})
     assert response.status_code == 403
 
 
@@ -683,7 +683,7 @@ def test_every_other_case_action_answers_a_lost_race_with_409(
     case = make_case(status=CaseStatus.TRIAGE, assignees=(caseworker,))
     case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
     committed(case)
-    data = {"assign": {"user": make_user(Role.LAWYER).id, "role": "lawyer"},
+    data = {"assign": {"assignee": f"{make_user(Role.LAWYER).id}:lawyer"},
             "unassign": {"user": caseworker.id}, "notes": {"body": "Called the colony."}}
     db.session.commit()
 

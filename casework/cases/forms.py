@@ -31,6 +31,7 @@ from casework.accounts.models import User
 from casework.cases.lifecycle import CaseStatus, Transition, transitions_from
 from casework.cases.models import AssignmentRole, Case, TaskKind
 from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users
+from casework.cases.services import ASSIGNABLE_ROLES
 from casework.extensions import db
 from casework.permissions import Permission, can
 from casework.reference.models import Authority
@@ -141,12 +142,21 @@ class TransitionForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    user = SelectField(_l("Person"), coerce=int, validators=[InputRequired()])
-    role = SelectField(_l("Role"), validators=[InputRequired()])
+    """One choice names both the staff member and the part they take ("Name — Lawyer")."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.role.choices = options(AssignmentRole.choices())  # labels in today's language
+    assignee = SelectField(_l("Staff member"), validators=[InputRequired()])
+
+    def set_choices(self, users: Iterable[User]) -> None:
+        self.assignee.choices = options(
+            (f"{user.id}:{role.value}", f"{user.full_name} — {role.label}")
+            for user in users
+            for role in AssignmentRole
+            if user.has_role(ASSIGNABLE_ROLES[role])
+        )
+
+    def chosen(self) -> tuple[int, AssignmentRole]:
+        user_id, _, role = self.assignee.data.partition(":")
+        return int(user_id), AssignmentRole(role)
 
 
 class UnassignForm(FlaskForm):
@@ -219,9 +229,7 @@ def case_page_forms(
     if assign_form is None and can(user, Permission.ASSIGN_CASE, case) and case.is_open:
         assign_form = AssignForm(formdata=None)
         taken = {a.user_id for a in case.assignments}
-        assign_form.user.choices = options(
-            (u.id, u.full_name) for u in assignable_users() if u.id not in taken
-        )
+        assign_form.set_choices(u for u in assignable_users() if u.id not in taken)
     may_extend = can(user, Permission.EXTEND_DEADLINE, case) and case.is_open
     may_work = can(user, Permission.CHANGE_STATUS, case)
     extend_form = extend_form or (ExtendForm(formdata=None) if may_extend else None)

@@ -29,10 +29,9 @@ from casework.cases.forms import (
     TransitionForm,
     UnassignForm,
     case_page_forms,
-    options,
 )
 from casework.cases.lifecycle import TRANSITIONS_BY_ACTION
-from casework.cases.models import AssignmentRole, Case, CaseTask
+from casework.cases.models import Case, CaseTask
 from casework.cases.timeline import describe
 from casework.extensions import db
 from casework.permissions import Permission, authorize, can, requires
@@ -169,12 +168,12 @@ def transition(case_id: int):
 def assign(case_id: int):
     case = _load(case_id, P.ASSIGN_CASE)
     form = AssignForm()
-    form.user.choices = options((u.id, u.full_name) for u in queries.assignable_users())
+    form.set_choices(queries.assignable_users())
     if not form.validate_on_submit():
         return _invalid_form(case, assign_form=form)
+    user_id, role = form.chosen()
     try:
-        services.assign_case(case, db.session.get(User, form.user.data),
-                             AssignmentRole(form.role.data), actor=_actor())
+        services.assign_case(case, db.session.get(User, user_id), role, actor=_actor())
     except services.CaseError as error:
         return _refuse(case, error, form, assign_form=form)
     db.session.commit()

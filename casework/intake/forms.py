@@ -204,7 +204,7 @@ class VictimForm(PartyForm):
 
 class IntakeForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=CaseKind.choices, default=CaseKind.COMPLAINT.value)
-    channel = SelectField(_l("Received by"), validators=[DataRequired()])
+    channel = SelectField(_l("Received via"), validators=[DataRequired()])
     received_on = DateField(
         _l("Date received"), default=office_today,
         validators=[DataRequired(), not_in_future, received_recently],
@@ -278,7 +278,7 @@ class IntakeForm(FlaskForm):
         self._check_people()
         self._check_place()
         if not self.category_ids.data:
-            add_error(self.category_ids, _l("Choose at least one."))
+            add_error(self.category_ids, _l("Choose at least one category."))
         return not self.errors
 
     def _check_people(self) -> None:

@@ -84,7 +84,7 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     caseworker.shot("my-work")
     page = caseworker.page
     page.get_by_role("link", name="Register a complaint").first.click()
-    page.get_by_label("Received by").select_option(label="Letter")
+    page.get_by_label("Received via").select_option(label="Letter")
     page.get_by_label("Full name").first.fill("Aliya Bekova")
     page.get_by_label("IIN").first.fill(factories.valid_iin("90010140012"))
     page.get_by_label("The complainant is also the victim").check()
@@ -108,8 +108,7 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     supervisor.sign_in(office["supervisor"])
     page = supervisor.page
     page.goto(case_url)
-    choose(page.get_by_label("Person"), "Svetlana Lawyer")
-    choose(page.get_by_label("Role"), "Lawyer")
+    choose(page.get_by_label("Staff member"), "Svetlana Lawyer — Lawyer")
     page.get_by_role("button", name="Assign").click()
     assignees = page.locator("section:has(#assignees-heading) li").all_inner_texts()
     assignees = " ".join(assignees)
