@@ -23,7 +23,10 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Please wait a minute before trying again.")),
     500: (
         _l("Something went wrong"),
-        _l("An unexpected error occurred and nothing was saved. The error was logged for the administrators."),
+        _l(
+            "An unexpected error occurred and nothing was saved. "
+            "The error was logged for the administrators."
+        ),
     ),
 }
 

@@ -232,7 +232,7 @@ def test_region_is_required_without_a_facility(client, login, setting):
 def test_at_least_one_category_is_required(client, login, setting):
     login(setting[3])
     response = client.post("/cases/new", data=form_data(setting, category_ids=[]))
-    assert "Choose at least one." in response.get_data(as_text=True)
+    assert "Choose at least one category." in response.get_data(as_text=True)
     assert count(Case) == 0
 
 
