@@ -447,6 +447,22 @@ def test_list_is_paged_with_a_plain_count(app, login, supervisor, listed, monkey
 
 
 @time_machine.travel(date(2026, 11, 20))
+def test_supervisor_my_work_watches_every_deadline_of_the_region(login):
+    supervisor = make_user(Role.SUPERVISOR, region=Region.ASTANA)
+    make_case(summary="Late here", decision_due=date(2026, 11, 19), assignees=(make_user(),))
+    make_case(summary="Late elsewhere", decision_due=date(2026, 11, 19), region=Region.ABAI)
+    make_case(summary="Decided late", decision_due=date(2026, 11, 19),
+              status=CaseStatus.FOLLOW_UP)
+    db.session.commit()
+    html = page(login(supervisor).get("/"))
+    sections = dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2|$)', html, re.S))
+    assert "Overdue in my area" in html
+    assert "Late here" in sections["overdue"]
+    assert "Late elsewhere" not in html
+    assert "Decided late" not in sections["overdue"]
+
+
+@time_machine.travel(date(2026, 11, 20))
 def test_my_work_lists_what_is_due_overdue_and_open_tasks(login, caseworker):
     overdue = make_case(summary="Late one", decision_due=date(2026, 11, 19),
                         assignees=(caseworker,))

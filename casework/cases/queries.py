@@ -129,13 +129,34 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, today: date | No
 # -- My work ----------------------------------------------------------------------------------
 
 
+MY_WORK_LIMIT = 50  # longer lists link to the filtered case list
+
+
+@dataclass(frozen=True)
+class CaseSlice:
+    """The first cases of a list, and how many there are in all."""
+
+    cases: list[Case]
+    total: int
+
+
 @dataclass(frozen=True)
 class MyWork:
     assigned: list[Case]
-    due_soon: list[Case]
-    overdue: list[Case]
+    due_soon: CaseSlice
+    overdue: CaseSlice
     tasks: list[CaseTask]
     unassigned: list[Case] | None  # only for supervisors
+    whole_region: bool  # supervisors watch the deadlines of every case they oversee
+
+
+def _slice(*where: sa.ColumnElement[bool]) -> CaseSlice:
+    cases = db.session.scalars(
+        sa.select(Case).where(*where).order_by(Case.decision_due, Case.id)
+        .limit(MY_WORK_LIMIT).options(joinedload(Case.facility))
+    ).all()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(*where))
+    return CaseSlice(list(cases), total or 0)
 
 
 def my_work(user: User, today: date | None = None) -> MyWork:
@@ -148,7 +169,10 @@ def my_work(user: User, today: date | None = None) -> MyWork:
         sa.select(Case).where(visible, mine, is_open)
         .order_by(Case.decision_due, Case.id).options(joinedload(Case.facility))
     ))
-    task_scope = sa.or_(mine, visible) if user.has_role(Role.SUPERVISOR) else mine
+    whole_region = user.has_role(Role.SUPERVISOR)
+    awaiting = sa.and_(visible, Case.status.in_(AWAITING_DECISION))
+    watched = awaiting if whole_region else sa.and_(awaiting, mine)
+    task_scope = sa.or_(mine, visible) if whole_region else mine
     tasks = db.session.scalars(
         sa.select(CaseTask).join(CaseTask.case)
         .where(CaseTask.done_at.is_(None), is_open, visible, task_scope)
@@ -162,12 +186,11 @@ def my_work(user: User, today: date | None = None) -> MyWork:
         ))
     return MyWork(
         assigned=assigned,
-        due_soon=[
-            c for c in assigned if c.is_awaiting_decision and today <= c.decision_due <= soon
-        ],
-        overdue=[c for c in assigned if c.is_awaiting_decision and c.decision_due < today],
+        due_soon=_slice(watched, Case.decision_due.between(today, soon)),
+        overdue=_slice(watched, Case.decision_due < today),
         tasks=list(tasks),
         unassigned=unassigned,
+        whole_region=whole_region,
     )
 
 
