@@ -562,3 +562,30 @@ def test_command_refuses_an_admin_with_a_case_role(app):
     assert result.exit_code == 1
     assert "roles: The administrator role cannot be combined" in result.output
     assert user_count() == 0
+
+
+def test_wrong_passwords_in_a_row_pause_the_account_even_for_the_right_one(app, client):
+    user = make_user(Role.CASEWORKER)
+    db.session.commit()
+    for _ in range(app.config["SIGN_IN_FAILURES_BEFORE_PAUSE"]):
+        client.post("/login", data={"email": user.email, "password": "wrong password"})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "E-mail or password is incorrect." in response.get_data(as_text=True)
+    reasons = db.session.scalars(
+        sa.select(AuditEntry.changes).where(AuditEntry.action == AuditAction.SIGN_IN_FAILED)
+    ).all()
+    assert reasons[-1]["reason"] == "paused"
+
+
+def test_a_successful_sign_in_forgets_earlier_wrong_passwords(app, client):
+    user = make_user(Role.CASEWORKER)
+    db.session.commit()
+    limit = app.config["SIGN_IN_FAILURES_BEFORE_PAUSE"]
+    for _ in range(limit - 1):
+        client.post("/login", data={"email": user.email, "password": "wrong password"})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.failed_sign_ins == 0
+    assert user.sign_in_paused_until is None

@@ -36,6 +36,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Per-account throttling lives here, not in the per-worker rate limiter (LIBRARIES.md).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    sign_in_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changes when the password is reset or the account deactivated, ending every open session.
     session_token: Mapped[str] = mapped_column(sa.String(64))
 

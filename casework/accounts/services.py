@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
@@ -142,8 +144,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     # Always verify (a dummy hash for unknown e-mails) so timing does not reveal accounts.
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not password_ok or not user.is_active_account:
-        reason = "unknown" if user is None else ("password" if not password_ok else "inactive")
+    paused = user is not None and is_sign_in_paused(user)
+    if user is None or not password_ok or not user.is_active_account or paused:
+        reason = "unknown" if user is None else (
+            "paused" if paused else "password" if not password_ok else "inactive")
+        if user is not None and not paused and not password_ok:
+            count_failed_sign_in(user)
         record(
             AuditAction.SIGN_IN_FAILED,
             actor=None,
@@ -155,8 +161,23 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    user.failed_sign_ins = 0
     record(AuditAction.SIGN_IN, actor=user, obj=user)
     return user
+
+
+def is_sign_in_paused(user: User) -> bool:
+    return user.sign_in_paused_until is not None and user.sign_in_paused_until > utcnow()
+
+
+def count_failed_sign_in(user: User) -> None:
+    """After several wrong passwords in a row the account pauses, whatever the caller's IP:
+    guessing one person's password from many addresses gets nowhere."""
+    user.failed_sign_ins += 1
+    if user.failed_sign_ins >= current_app.config["SIGN_IN_FAILURES_BEFORE_PAUSE"]:
+        minutes = current_app.config["SIGN_IN_PAUSE_MINUTES"]
+        user.sign_in_paused_until = utcnow() + timedelta(minutes=minutes)
+        user.failed_sign_ins = 0
 
 
 def record_sign_out(user: User) -> None:
