@@ -589,3 +589,15 @@ def test_a_successful_sign_in_forgets_earlier_wrong_passwords(app, client):
     db.session.refresh(user)
     assert user.failed_sign_ins == 0
     assert user.sign_in_paused_until is None
+
+
+def test_user_list_without_filters_shows_no_field_errors(login):
+    response = login(make_user(Role.ADMIN)).get("/admin/users")
+    assert response.status_code == 200
+    assert 'class="error"' not in response.get_data(as_text=True)
+
+
+def test_an_administrator_starts_on_the_user_list(login):
+    response = login(make_user(Role.ADMIN)).get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/users")

@@ -518,8 +518,8 @@ def test_a_save_racing_past_the_version_check_also_answers_409(login, caseworker
 
 def test_my_work_for_a_role_without_cases_shows_no_case_data(login):
     make_case(summary="Confidential complaint")
-    admin = committed(make_user(Role.ADMIN))
-    response = login(admin).get("/")
+    auditor = committed(make_user(Role.AUDITOR))
+    response = login(auditor).get("/")
     assert response.status_code == 200
     assert "Confidential complaint" not in page(response)
     assert "Your role does not work on cases" in page(response)

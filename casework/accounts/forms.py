@@ -141,6 +141,7 @@ class UserFilterForm(FlaskForm):
             SelectChoice("yes", _l("Active")),
             SelectChoice("no", _l("Inactive")),
         ],
+        default="",
     )
 
     def is_active_filter(self) -> bool | None:

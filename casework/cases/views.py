@@ -86,6 +86,8 @@ def _render_case(
 @bp.get("/")
 @requires(P.SIGNED_IN)
 def my_work():
+    if not can(current_user, P.READ_CASE) and can(current_user, P.MANAGE_USERS):
+        return redirect(url_for("admin.users"))  # an administrator's work is the accounts
     return render_template("cases/my_work.html", work=queries.my_work(_actor()))
 
 
