@@ -55,6 +55,8 @@ class Config:
     SIGN_IN_PAUSE_MINUTES = _env_int("CASEWORK_SIGN_IN_PAUSE_MINUTES", 15)
 
     PAGE_SIZE = 25
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
+    PROXY_HOPS = _env_int("CASEWORK_PROXY_HOPS", 0)
 
 
 class ProductionConfig(Config):

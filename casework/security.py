@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.permissions import PUBLIC_ENDPOINTS
 
@@ -50,5 +51,9 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # Trust only as many forwarded hops as there are proxies, or clients could forge them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.before_request(require_sign_in)
     app.after_request(add_security_headers)

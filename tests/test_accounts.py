@@ -168,25 +168,41 @@ def test_sign_in_without_csrf_token_is_refused(client):
     assert user.last_login_at is None
 
 
-def test_sign_in_is_rate_limited_per_address(app, tmp_path):
+@pytest.fixture
+def limited_app(app, tmp_path):
+    """An app whose sign-in form allows two failed attempts a minute per address."""
+
     class LimitedConfig(TestConfig):
         RATELIMIT_ENABLED = True
         LOGIN_ATTEMPTS_PER_MINUTE = 2
         STORAGE_DIR = tmp_path
 
-    # The limiter is one object shared by every app: switch it back off afterwards.
     limited = create_app(LimitedConfig)
     limited.test_client_class = app.test_client_class
     try:
         with limited.app_context():
             db.create_all()
-            client = limited.test_client()
-            codes = [sign_in(client, "x@example.org", "wrong").status_code for _ in range(3)]
-            assert client.get("/login").status_code == 200  # only the POST is limited
+            yield limited
             db.session.remove()
     finally:
-        limiter.enabled = False
+        limiter.enabled = False  # the limiter is one object shared by every app
+        limiter.reset()
+
+
+def test_failed_sign_ins_are_rate_limited_per_address(limited_app):
+    client = limited_app.test_client()
+    codes = [sign_in(client, "x@example.org", "wrong").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+    assert client.get("/login").status_code == 200  # only the POST is limited
+
+
+def test_successful_sign_ins_do_not_use_up_the_limit(limited_app):
+    user = make_user(Role.CASEWORKER)
+    db.session.commit()
+    codes = [
+        sign_in(limited_app.test_client(), user.email, PASSWORD).status_code for _ in range(4)
+    ]
+    assert codes == [302, 302, 302, 302]
 
 
 # -- signing out --------------------------------------------------------------------------
@@ -601,3 +617,26 @@ def test_an_administrator_starts_on_the_user_list(login):
     response = login(make_user(Role.ADMIN)).get("/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/users")
+
+
+@pytest.mark.parametrize(("hops", "recorded"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_client_address_comes_from_trusted_proxies_only(app, tmp_path, hops, recorded):
+    class ProxiedConfig(TestConfig):
+        PROXY_HOPS = hops
+        STORAGE_DIR = tmp_path
+
+    proxied = create_app(ProxiedConfig)
+    proxied.test_client_class = app.test_client_class
+    with proxied.app_context():
+        db.create_all()
+        user = make_user(Role.CASEWORKER)
+        db.session.commit()
+        proxied.test_client().post(
+            "/login", data={"email": user.email, "password": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == AuditAction.SIGN_IN)
+        ).one()
+        assert entry.ip_address == recorded
+        db.session.remove()
