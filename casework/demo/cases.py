@@ -132,8 +132,7 @@ def _new_case(office: Office, registered_on: date) -> Case:
     region = facility.region if facility else rng.choice(list(Region))
     codes = rng.sample(list(office.categories), k=rng.choice([1, 1, 1, 2]))
     channel = _pick(rng, CHANNELS)
-    summary = rng.choice(data.SUMMARIES[codes[0]]).format(
-        facility=facility.name if facility else "учреждение не указано")
+    summary = rng.choice(data.SUMMARIES[codes[0]])
     kind = CaseKind.NPM_FINDING if channel is Channel.NPM_VISIT else (
         CaseKind.PAROLE_FOLLOW_UP if codes[0] == "parole" else CaseKind.COMPLAINT)
     is_urgent = codes[0] in ("torture", "death_in_custody", "medical_care") and rng.random() < 0.5
