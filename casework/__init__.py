@@ -52,12 +52,13 @@ def register_blueprints(app: Flask) -> None:
     from casework.cases.views import bp as cases_bp
     from casework.i18n import bp as i18n_bp
     from casework.intake.views import bp as intake_bp
+    from casework.parties.views import bp as parties_bp
     from casework.people.views import bp as people_bp
     from casework.reference.views import bp as reference_bp
 
     for blueprint in (
-        accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, people_bp,
-        reference_bp,
+        accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, parties_bp,
+        people_bp, reference_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -40,6 +40,8 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_ADDED = "attachment_added"
     ATTACHMENT_DOWNLOADED = "attachment_downloaded"
     PERSON_CREATED = "person_created"
+    PARTY_ADDED = "party_added"
+    PARTY_EDITED = "party_edited"
     CALENDAR_DAY_SAVED = "calendar_day_saved"
     CALENDAR_DAY_DELETED = "calendar_day_deleted"
 

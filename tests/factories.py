@@ -130,11 +130,16 @@ def make_case(
 
 
 def add_party(case: Case, person: Person | None = None, **kw) -> CaseParty:
+    """A party; a new person gets the case's next pseudonym number, as the services do."""
+    person = person or make_person()
+    numbers = {p.person_id: p.pseudonym_index for p in case.parties}
     party = CaseParty(
         case=case,
-        person=person or make_person(),
+        person=person,
         role=kw.pop("role", PartyRole.VICTIM),
-        pseudonym=kw.pop("pseudonym", "Applicant A."),
+        pseudonym_index=kw.pop(
+            "pseudonym_index", numbers.get(person.id, max(numbers.values(), default=0) + 1)
+        ),
         **kw,
     )
     db.session.add(party)

@@ -12,7 +12,7 @@ import time_machine
 from casework.accounts.roles import Role
 from casework.audit import AuditAction
 from casework.cases.lifecycle import CaseStatus
-from casework.cases.models import Case, TaskKind
+from casework.cases.models import Case, PartyRole, TaskKind
 from casework.extensions import db
 from casework.reference.regions import Region
 from tests.factories import (
@@ -45,6 +45,11 @@ def committed(obj):
     return obj
 
 
+def my_work_sections(html: str) -> dict[str, str]:
+    """My work's sections by their heading's id."""
+    return dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2|$)', html, re.S))
+
+
 # -- the case page and transitions ------------------------------------------------------------
 
 
@@ -65,7 +70,7 @@ def test_blocked_step_is_shown_disabled_with_its_reason(login, supervisor):
     case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
     committed(case)
     html = page(login(supervisor).get(f"/cases/{case.id}"))
-    assert "Finish the open tasks first." in html
+    assert "Finish the open tasks first: Notify the complainant of the extension." in html
     assert re.search(r"<fieldset disabled>\s*<legend>Close the case", html)
 
 
@@ -211,10 +216,10 @@ def test_reading_a_case_writes_nothing(login, supervisor):
 
 def _case_with_parties(*assignees):
     case = make_case(assignees=assignees)
-    hidden = add_party(case, pseudonym="Applicant A.", consents_to_disclosure=False,
+    hidden = add_party(case, role=PartyRole.COMPLAINANT, consents_to_disclosure=False,
                        person=None)
     hidden.person.full_name = "Aigerim Secretova"
-    consenting = add_party(case, pseudonym="Witness B.", consents_to_disclosure=True)
+    consenting = add_party(case, role=PartyRole.WITNESS, consents_to_disclosure=True)
     consenting.person.full_name = "Bolat Openov"
     return committed(case)
 
@@ -340,7 +345,7 @@ def test_out_of_mandate_and_first_action_buttons(login, caseworker):
     html = page(client.get(f"/cases/{case.id}"))
     assert "Outside the mandate" in html
     assert "Record the first action" in html
-    client.post(f"/cases/{case.id}/out-of-mandate")
+    client.post(f"/cases/{case.id}/out-of-mandate", data={"confirmed": "y"})
     client.post(f"/cases/{case.id}/first-action")
     db.session.refresh(case)
     assert [t.kind for t in case.tasks] == [TaskKind.FORWARD_OUT_OF_MANDATE]
@@ -455,7 +460,7 @@ def test_supervisor_my_work_watches_every_deadline_of_the_region(login):
               status=CaseStatus.FOLLOW_UP)
     db.session.commit()
     html = page(login(supervisor).get("/"))
-    sections = dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2|$)', html, re.S))
+    sections = my_work_sections(html)
     assert "Overdue in my area" in html
     assert "Late here" in sections["overdue"]
     assert "Late elsewhere" not in html
@@ -467,20 +472,22 @@ def test_my_work_lists_what_is_due_overdue_and_open_tasks(login, caseworker):
     overdue = make_case(summary="Late one", decision_due=date(2026, 11, 19),
                         assignees=(caseworker,))
     soon = make_case(summary="Soon one", decision_due=date(2026, 11, 23), assignees=(caseworker,))
-    later = make_case(summary="Later one", decision_due=date(2026, 12, 30),
-                      assignees=(caseworker,))
+    make_case(summary="Later one", decision_due=date(2026, 12, 30), assignees=(caseworker,))
     make_case(summary="Not mine", decision_due=date(2026, 11, 19))
     make_case(summary="Closed one", status=CaseStatus.CLOSED, assignees=(caseworker,))
     soon.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
     db.session.commit()
     html = page(login(caseworker).get("/"))
-    sections = dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2|$)', html, re.S))
+    sections = my_work_sections(html)
     assert "Late one" in sections["overdue"]
     assert "Soon one" not in sections["overdue"]
     assert "Soon one" in sections["due-soon"]
     assert "Notify the complainant" in sections["tasks"]
-    for case in (overdue, soon, later):
-        assert case.summary in sections["assigned"]
+    # Cases with a deadline listed above are not repeated under "assigned to me".
+    assert "Later one" in sections["assigned"]
+    for case in (overdue, soon):
+        assert case.summary not in sections["assigned"]
+    assert "2 more are listed above" in sections["assigned"]
     assert "Not mine" not in html
     assert "Closed one" not in html
     assert "Waiting for assignment" not in html
@@ -493,7 +500,7 @@ def test_supervisor_sees_cases_waiting_for_assignment_in_the_region(login, super
     make_case(summary="Other region", region=Region.PAVLODAR)
     db.session.commit()
     html = page(login(supervisor).get("/"))
-    waiting = html.split('id="unassigned"')[1]
+    waiting = my_work_sections(html)["unassigned"]
     assert "Nobody on it" in waiting
     assert "Taken" not in waiting
     assert "Other region" not in html
@@ -522,7 +529,8 @@ def test_my_work_for_a_role_without_cases_shows_no_case_data(login):
     response = login(auditor).get("/")
     assert response.status_code == 200
     assert "Confidential complaint" not in page(response)
-    assert "Your role does not work on cases" in page(response)
+    assert "Statistics and the annual report will appear here." in page(response)
+    assert "Use the menu" not in page(response)
 
 
 # -- a transition form that fails keeps the user's input (review findings 10 and 13) ----------
@@ -700,7 +708,8 @@ def test_every_other_case_action_answers_a_lost_race_with_409(
     case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
     committed(case)
     data = {"assign": {"assignee": f"{make_user(Role.LAWYER).id}:lawyer"},
-            "unassign": {"user": caseworker.id}, "notes": {"body": "Called the colony."}}
+            "unassign": {"user": caseworker.id}, "notes": {"body": "Called the colony."},
+            "out-of-mandate": {"confirmed": "y"}}
     db.session.commit()
 
     def lost_race(*args, **kwargs):
@@ -709,3 +718,115 @@ def test_every_other_case_action_answers_a_lost_race_with_409(
     monkeypatch.setattr(services, service, lost_race)
     url = f"/cases/{case.id}/" + (f"tasks/{case.tasks[0].id}/done" if path == "task" else path)
     assert_conflict_page(login(supervisor).post(url, data=data.get(path, {})))
+
+
+# -- UX review: categories, details, conflict table, tasks, layout -----------------------------
+
+
+def checked_categories(html: str) -> dict[str, bool]:
+    """The edit form's category checkboxes: label → checked."""
+    boxes = re.findall(r'<input( checked)? id="categories-\d+" name="categories" type="checkbox"'
+                       r' value="\d+">\s*<label for="categories-\d+">([^<]+)</label>', html)
+    return {label: bool(checked) for checked, label in boxes}
+
+
+def test_editing_one_category_keeps_the_others_checked(login, caseworker):
+    torture, medical, family = (make_category(c) for c in ("torture", "medical", "family"))
+    case = make_case(assignees=(caseworker,))
+    case.categories = [torture, medical]
+    committed(case)
+    client = login(caseworker)
+    form = page(client.get(f"/cases/{case.id}/edit"))
+    assert checked_categories(form) == {"Torture": True, "Medical": True, "Family": False}
+    # Ticking one more box sends the boxes already ticked along with it.
+    client.post(f"/cases/{case.id}/edit", data={
+        "summary": case.summary, "description": "", "facility": 0, "version": 1,
+        "categories": [torture.id, medical.id, family.id]})
+    db.session.refresh(case)
+    assert {c.code for c in case.categories} == {"torture", "medical", "family"}
+    form = page(client.get(f"/cases/{case.id}/edit"))
+    assert checked_categories(form) == {"Torture": True, "Medical": True, "Family": True}
+
+
+def test_details_show_findings_recommendations_and_the_closing_reason(login, supervisor):
+    from casework.cases import services
+
+    case = make_case(status=CaseStatus.INVESTIGATION)
+    services.apply_transition(case, "propose_recommendations", actor=supervisor,
+                              reason="Bruises documented by the doctor.")
+    services.apply_transition(case, "start_follow_up", actor=supervisor,
+                              reason="Recommendation No. 12 to the prosecutor.")
+    services.apply_transition(case, "close", actor=supervisor, outcome="resolved",
+                              reason="Officer disciplined.")
+    committed(case)
+    html = page(login(supervisor).get(f"/cases/{case.id}"))
+    details = html.split('id="facts-heading"')[1].split("</section>")[0]
+    for label, text in (("Findings", "Bruises documented by the doctor."),
+                        ("Recommendations issued", "Recommendation No. 12 to the prosecutor."),
+                        ("Reason for closing", "Officer disciplined.")):
+        assert re.search(rf"<h3>{label}</h3>\s*<p class=\"note-body\">{text}</p>", details)
+
+
+def test_conflict_table_shows_the_value_when_opened_now_and_yours(login, caseworker, supervisor):
+    from casework.cases import services
+
+    case = committed(make_case(assignees=(caseworker,), summary="Original"))
+    services.edit_case(case, expected_version=1, actor=supervisor,
+                       changes={"summary": "Supervisor's words"})
+    committed(case)
+    response = login(caseworker).post(f"/cases/{case.id}/edit", data={
+        "summary": "My careful wording", "description": "", "facility": 0, "version": 1})
+    html = page(response)
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html)
+    assert headers == ["Field", "When you opened the form", "Now", "Your value", "Who", "When"]
+    row = re.search(r'<th scope="row">Summary</th>(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[:4] == ["Original", "Supervisor&#39;s words", "My careful wording",
+                         supervisor.full_name]
+    assert 'value="My careful wording"' in html
+
+
+def test_task_button_says_mark_as_done(login, supervisor):
+    case = make_case()
+    case.tasks.append(_task(TaskKind.NOTIFY_EXTENSION))
+    committed(case)
+    html = page(login(supervisor).get(f"/cases/{case.id}"))
+    assert ">Mark as done</button>" in html
+
+
+def test_out_of_mandate_asks_for_confirmation(login, caseworker):
+    case = committed(make_case(status=CaseStatus.TRIAGE, assignees=(caseworker,)))
+    client = login(caseworker)
+    html = page(client.get(f"/cases/{case.id}"))
+    assert re.search(r'<input id="mandate-confirmed" name="confirmed" required type="checkbox"',
+                     html)
+    assert "The complaint is outside the office's mandate" in html
+    refused = client.post(f"/cases/{case.id}/out-of-mandate")
+    assert refused.status_code == 400
+    assert "Tick the box to confirm." in page(refused)
+    db.session.refresh(case)
+    assert case.tasks == []
+    client.post(f"/cases/{case.id}/out-of-mandate", data={"confirmed": "y"})
+    db.session.refresh(case)
+    assert [t.kind for t in case.tasks] == [TaskKind.FORWARD_OUT_OF_MANDATE]
+
+
+def test_case_list_scrolls_its_table_clamps_summaries_and_groups_the_buttons(login, supervisor):
+    long = "Beaten during a cell search and denied a doctor for three days " * 3
+    committed(make_case(summary=long.strip(), status=CaseStatus.FOLLOW_UP))
+    html = page(login(supervisor).get("/cases"))
+    assert re.search(r'<div class="table-scroll">\s*<table class="list">', html)
+    assert f'<div class="clamp-2" title="{long.strip()}">' in html
+    actions = html.split('<div class="filter-actions">')[1].split("</div>\n</form>")[0]
+    assert "Overdue only" in actions
+    assert ">Filter</button>" in actions
+    assert ">Clear</a>" in actions
+    assert re.search(r'<small class="muted"[^>]*>decided</small>', html)
+
+
+def test_assignee_and_remove_button_share_one_row(login, supervisor, caseworker):
+    case = committed(make_case(assignees=(caseworker,)))
+    html = page(login(supervisor).get(f"/cases/{case.id}"))
+    row = html.split('<li class="assignee">')[1].split("</li>")[0]
+    assert caseworker.full_name in row
+    assert ">Remove</button>" in row

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import re
 from datetime import UTC, date, datetime
 
@@ -32,12 +34,12 @@ from casework.intake.services import (
     IntakeError,
     PartyInput,
     earliest_received_on,
-    pseudonym_letter,
     register_case,
     unidentifiable_typed_people,
 )
+from casework.parties.pseudonyms import pseudonym_letter
 from casework.people.models import Person
-from casework.people.services import NewPerson, mask_iin
+from casework.people.services import SEARCH_LIMIT, NewPerson, mask_iin
 from casework.reference.regions import Region
 from casework.workdays import WorkingCalendar
 from tests.factories import (
@@ -251,7 +253,8 @@ def test_disguised_file_at_intake_is_refused_and_nothing_saved(client, login, se
     response = client.post("/cases/new", data=data)
     page = response.get_data(as_text=True)
     assert "letter.pdf was refused" in page
-    assert "choose them again" in page
+    assert "Select these files again" in page
+    assert '<li><a href="#attachments">Attachments</a></li>' in error_summary(page)
     assert count(Case) == 0
 
 
@@ -269,7 +272,7 @@ def test_possible_duplicate_is_shown_then_saved_anyway(client, login, setting):
     page = warning.get_data(as_text=True)
     assert warning.status_code == 200
     assert "Possible duplicates" in page
-    assert f'href="/cases/{earlier.id}">{earlier.reference}</a>' in page
+    assert case_link(earlier) in page
     assert 'name="confirm_duplicates" value="1"' in page
     assert count(Case) == 1
 
@@ -280,6 +283,18 @@ def test_possible_duplicate_is_shown_then_saved_anyway(client, login, setting):
     assert count(Person) == 2  # the victim was linked to the existing person, not copied
     new_case = db.session.scalar(sa.select(Case).where(Case.id != earlier.id))
     assert new_case.parties[1].person.iin == iin
+
+
+def case_link(case: Case) -> str:
+    """A duplicate's link: it opens in a new tab, so that the filled-in form is kept."""
+    return (f'<a href="/cases/{case.id}" target="_blank" rel="noopener">{case.reference}'
+            '<span class="visually-hidden"> (opens in a new tab)</span></a>')
+
+
+def error_summary(page: str) -> str:
+    match = re.search(r'<div class="[^"]*error-summary".*?</div>', page, re.S)
+    assert match, "no error summary"
+    return match.group(0)
 
 
 def test_duplicate_the_user_cannot_read_is_only_counted(client, login, setting):
@@ -300,6 +315,7 @@ def test_duplicate_the_user_cannot_read_is_only_counted(client, login, setting):
     assert f"/cases/{elsewhere.id}" not in page
     assert "Investigation" not in page  # no status
     assert "Same person" not in page  # no reason: it would say the person has an open case
+    assert elsewhere.summary not in page
     assert 'name="confirm_duplicates" value="1"' in page
     assert count(Case) == 1
 
@@ -317,8 +333,124 @@ def test_readable_and_unreadable_duplicates_are_shown_apart(client, login, setti
 
     page = client.post("/cases/new", data=form_data(setting)).get_data(as_text=True)
 
-    assert f'href="/cases/{mine.id}">{mine.reference}</a>' in page
+    assert case_link(mine) in page
     assert "2 possible duplicates exist in cases you cannot open" in page
+
+
+def test_duplicate_table_shows_summary_and_facility_and_keeps_files_named(
+    client, login, setting
+):
+    facility, torture, _conditions, caseworker = setting
+    facility.name = "Colony No. 7"
+    earlier = make_case(region=Region.KARAGANDA, facility=facility, categories=[torture],
+                        summary="Beaten in the yard", assignees=(caseworker,))
+    db.session.commit()
+    login(caseworker)
+    data = form_data(setting, attachments=[(io.BytesIO(PDF), "medical report.pdf")])
+
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+
+    panel = re.search(r'<section class="duplicates.*?</section>', page, re.S).group(0)
+    assert case_link(earlier) in panel
+    assert "<td>Colony No. 7</td>" in panel
+    assert "<td>Beaten in the yard</td>" in panel
+    assert 'href="#attachments">Select these files again</a>: medical report.pdf' in panel
+    # The panel's confirmation is its primary action; plain "Register" checks again.
+    assert re.search(r'<button type="submit" form="intake-form" class="button primary" '
+                     r'name="confirm_duplicates" value="1">Register anyway</button>', panel)
+    actions = page[page.rindex('<div class="actions">'):]
+    assert '<button type="submit" class="button">Register</button>' in actions
+    # Enter in a text box presses the page's first submit button: it must not confirm.
+    first_submit = re.search(r'<button type="submit"[^>]*>', page).group(0)
+    assert "confirm_duplicates" not in first_submit
+    assert 'data-focus-on-load' in panel
+    assert count(Case) == 1
+
+
+def test_files_chosen_before_an_error_are_named_next_to_the_field(client, login, setting):
+    login(setting[3])
+    files = [(io.BytesIO(PDF), "letter.pdf"), (io.BytesIO(PDF), "<img src=x>.pdf")]
+    data = form_data(setting, summary="", attachments=files)
+
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+
+    note = re.search(r'<div class="files-again" id="files-again">.*?</div>', page, re.S).group(0)
+    assert "Select these files again" in note
+    assert "<li>letter.pdf</li>" in note
+    assert "<li>&lt;img src=x&gt;.pdf</li>" in note  # a file name is text, never markup
+    file_input = re.search(r'<input[^>]*name="attachments"[^>]*>', page).group(0)
+    assert 'aria-describedby="attachments-hint files-again"' in file_input
+    assert '<li><a href="#attachments">Attachments</a></li>' in error_summary(page)
+    assert count(Case) == 0
+
+
+def test_form_shown_for_the_first_time_names_no_files(client, login, setting):
+    login(setting[3])
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert "files-again" not in page
+    assert "error-summary" not in page
+
+
+def test_error_summary_links_to_each_field_in_error(client, login, setting):
+    login(setting[3])
+    data = form_data(setting, summary="", category_ids=[], **{
+        "complainant-full_name": "", "complainant-iin": "",
+        "victims-0-iin": "123456789012", "victims-1-person_id": "abc",
+    })
+
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+
+    summary = error_summary(page)
+    assert 'role="alert" tabindex="-1" data-focus-on-load' in summary
+    assert "Please correct:" in summary
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert links == [
+        ("complainant-full_name", "Complainant: Full name"),
+        ("victims-0-iin", "Victim 1: IIN"),
+        ("victims-1-person_id-error", "Victim 2: Registered person"),
+        ("victims-1-full_name", "Victim 2: Full name"),
+        ("category_ids-0", "Categories"),
+        ("summary", "Summary"),
+    ]
+    for target, _label in links:  # every link lands on something on the page
+        assert f'id="{target}"' in page
+    assert "Choose at least one category." in page
+
+
+def test_a_field_in_error_is_described_by_its_hint_and_its_message(client, login, setting):
+    login(setting[3])
+    page = client.post("/cases/new", data=form_data(setting, summary="")).get_data(as_text=True)
+    summary_input = re.search(r'<input[^>]*name="summary"[^>]*>', page).group(0)
+    assert 'aria-describedby="summary-hint summary-error"' in summary_input
+    assert 'aria-invalid="true"' in summary_input
+    assert '<p class="error" id="summary-error">This field is required.</p>' in page
+
+
+def test_required_fields_are_marked_and_optional_ones_are_not(client, login, setting):
+    login(setting[3])
+    page = client.get("/cases/new").get_data(as_text=True)
+    for name in ("channel", "received_on", "summary", "complainant-full_name"):
+        assert f'<label class="required" for="{name}">' in page, name
+    assert re.search(r'<legend class="required">Categories</legend>', page)
+    for name in ("description", "victims-0-full_name", "complainant-iin", "region"):
+        assert f'<label class="" for="{name}">' in page, name
+
+
+def test_person_search_is_a_combobox_with_translated_announcements(client, login, setting):
+    login(setting[3])
+    page = client.get("/cases/new").get_data(as_text=True)
+    search = re.search(r'<input type="text" id="victims-0-person_id-search"[^>]*>', page).group(0)
+    assert 'role="combobox"' in search
+    assert 'aria-expanded="false"' in search
+    assert 'aria-controls="victims-0-person_id-options"' in search
+    assert '<ul id="victims-0-person_id-options" class="suggestions" role="listbox"' in page
+    assert 'id="victims-0-person_id-search-hint" role="status" aria-live="polite"' in page
+    said = json.loads(html.unescape(
+        re.search(r"data-search-announcements='([^']*)'", page).group(1)))
+    assert said["0"] == "No registered person matches. Enter the details below."
+    assert (said["1"], said["2"]) == ("1 person found", "2 people found")
+    assert said[str(SEARCH_LIMIT)].endswith("Type more to narrow the search.")
+    assert "<script>" not in page  # the page keeps to the CSP: scripts come from files
 
 
 # -- people the user may not identify ----------------------------------------------------------
@@ -559,7 +691,7 @@ def test_pseudonyms_follow_the_order_of_parties(setting):
     assert [p.pseudonym for p in case.parties] == [
         "Applicant A.", "Victim B.", "Victim C.", "Victim D.",
     ]
-    assert [pseudonym_letter(n) for n in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
+    assert [pseudonym_letter(n) for n in (1, 26, 27, 28)] == ["A", "Z", "AA", "AB"]
 
 
 def test_registration_date_is_the_office_date_not_utc(setting):

@@ -356,9 +356,9 @@ def test_stale_edit_is_refused_with_what_changed(supervisor, caseworker):
         services.edit_case(case, expected_version=1, actor=caseworker,
                            changes={"summary": "Mine"})
     rows = {row.field: row for row in stale.value.changes}
-    assert rows["Summary"].their_value == "Supervisor's summary"
-    assert rows["Status"].their_value == "Triage"
-    assert rows["Status"].current_value == "Triage"
+    assert (rows["Summary"].opened_value, rows["Summary"].current_value) == (
+        "Old summary", "Supervisor's summary")
+    assert (rows["Status"].opened_value, rows["Status"].current_value) == ("Registered", "Triage")
     assert rows["Summary"].who == supervisor.full_name
     assert case.summary == "Supervisor's summary"
 
@@ -371,3 +371,47 @@ def test_concurrent_write_between_check_and_flush_raises_stale_data(caseworker):
     )
     with pytest.raises(StaleDataError):
         services.edit_case(case, expected_version=1, actor=caseworker, changes={"summary": "x"})
+
+
+def test_closing_is_blocked_naming_every_open_task(supervisor):
+    from casework.cases.lifecycle import TRANSITIONS_BY_ACTION
+    from casework.cases.models import CaseTask
+
+    case = make_case(status=CaseStatus.FOLLOW_UP)
+    for kind in (TaskKind.NOTIFY_EXTENSION, TaskKind.FORWARD_OUT_OF_MANDATE):
+        case.tasks.append(CaseTask(kind=kind, due_on=date(2026, 11, 5)))
+    blocker = TRANSITIONS_BY_ACTION["close"].blocker(case)
+    assert str(blocker) == (
+        "Finish the open tasks first: Notify the complainant of the extension; "
+        "Forward the complaint to the competent body."
+    )
+    with pytest.raises(services.InvalidTransition, match="Notify the complainant"):
+        services.apply_transition(case, "close", actor=supervisor, outcome="resolved",
+                                  reason="Done")
+
+
+def test_recorded_decisions_take_the_latest_reason_and_drop_closing_after_reopening(supervisor):
+    from casework.cases.timeline import recorded_decisions
+
+    case = make_case(status=CaseStatus.INVESTIGATION)
+    services.apply_transition(case, "close_no_violation", actor=supervisor, reason="No proof.")
+    db.session.flush()
+    db.session.expire(case, ["events"])
+    assert recorded_decisions(case) == [("Reason for closing", "No proof.")]
+    services.apply_transition(case, "reopen", actor=supervisor, reason="New witness.")
+    services.apply_transition(case, "propose_recommendations", actor=supervisor,
+                              reason="First findings.")
+    db.session.flush()
+    db.session.expire(case, ["events"])
+    assert recorded_decisions(case) == [("Findings", "First findings.")]
+
+
+def test_timeline_names_who_was_assigned_and_as_what(supervisor):
+    from casework.cases.timeline import describe
+
+    lawyer = make_user(Role.LAWYER, full_name="Svetlana Lawyer")
+    case = make_case()
+    services.assign_case(case, lawyer, AssignmentRole.LAWYER, actor=supervisor)
+    db.session.flush()
+    [event] = [e for e in case.events if e.kind is EventKind.ASSIGNED]
+    assert describe(event) == ["Svetlana Lawyer, as Lawyer"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,7 +19,6 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -30,9 +30,10 @@ from wtforms.widgets import HiddenInput
 from casework.accounts.models import User
 from casework.cases.lifecycle import CaseStatus, Transition, transitions_from
 from casework.cases.models import AssignmentRole, Case, TaskKind
-from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users
+from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users, open_case_counts
 from casework.cases.services import ASSIGNABLE_ROLES
 from casework.extensions import db
+from casework.forms import MultiCheckboxField
 from casework.permissions import Permission, can
 from casework.reference.models import Authority
 from casework.reference.regions import Region
@@ -140,15 +141,17 @@ class TransitionForm(FlaskForm):
         return prefix_ids(self, transition.action)
 
 
-
 class AssignForm(FlaskForm):
-    """One choice names both the staff member and the part they take ("Name — Lawyer")."""
+    """One choice names the staff member, the part they take and how busy they are already
+    ("Name — Lawyer (12 open)")."""
 
     assignee = SelectField(_l("Staff member"), validators=[InputRequired()])
 
-    def set_choices(self, users: Iterable[User]) -> None:
+    def set_choices(self, users: Iterable[User], open_cases: dict[int, int]) -> None:
         self.assignee.choices = options(
-            (f"{user.id}:{role.value}", f"{user.full_name} — {role.label}")
+            (f"{user.id}:{role.value}", ngettext(
+                "%(name)s — %(role)s (%(num)d open)", "%(name)s — %(role)s (%(num)d open)",
+                open_cases.get(user.id, 0), name=user.full_name, role=role.label))
             for user in users
             for role in AssignmentRole
             if user.has_role(ASSIGNABLE_ROLES[role])
@@ -177,12 +180,21 @@ class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token (mark a task done, reveal identities…)."""
 
 
+class OutOfMandateForm(FlaskForm):
+    """Finding a complaint outside the mandate starts a legal clock: confirm it on purpose."""
+
+    confirmed = BooleanField(
+        _l("The complaint is outside the office's mandate"),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+
+
 class EditCaseForm(FlaskForm):
     summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     is_urgent = BooleanField(_l("Urgent: risk to life or health"))
     facility = SelectField(_l("Facility"), coerce=int)
-    categories = SelectMultipleField(_l("Categories"), coerce=int)
+    categories = MultiCheckboxField(_l("Categories"), coerce=int)
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
     def set_choices(self, facilities, categories) -> None:
@@ -224,23 +236,28 @@ def case_page_forms(
     assign_form: AssignForm | None = None,
     extend_form: ExtendForm | None = None,
     note_form: NoteForm | None = None,
+    mandate_form: OutOfMandateForm | None = None,
 ) -> dict[str, Any]:
     """Every form the user may use on the case page; a failed one is passed in as it was."""
     if assign_form is None and can(user, Permission.ASSIGN_CASE, case) and case.is_open:
         assign_form = AssignForm(formdata=None)
         taken = {a.user_id for a in case.assignments}
-        assign_form.set_choices(u for u in assignable_users() if u.id not in taken)
+        assign_form.set_choices((u for u in assignable_users() if u.id not in taken),
+                                open_case_counts())
     may_extend = can(user, Permission.EXTEND_DEADLINE, case) and case.is_open
     may_work = can(user, Permission.CHANGE_STATUS, case)
     extend_form = extend_form or (ExtendForm(formdata=None) if may_extend else None)
+    may_mark_out_of_mandate = may_work and case.status is CaseStatus.TRIAGE and not any(
+        t.kind is TaskKind.FORWARD_OUT_OF_MANDATE and not t.is_done for t in case.tasks)
+    if may_mark_out_of_mandate:
+        mandate_form = prefix_ids(mandate_form or OutOfMandateForm(formdata=None), "mandate")
     return {
         "actions": transition_actions(case, user, transition_forms or {}),
         "assign_form": assign_form and prefix_ids(assign_form, "assign"),
         "extend_form": extend_form and prefix_ids(extend_form, "extend"),
         "note_form": prefix_ids(note_form or NoteForm(formdata=None), "note"),
         "may_work": may_work,
-        "may_mark_out_of_mandate": may_work and case.status is CaseStatus.TRIAGE and not any(
-            t.kind is TaskKind.FORWARD_OUT_OF_MANDATE and not t.is_done for t in case.tasks),
+        "mandate_form": mandate_form if may_mark_out_of_mandate else None,
         "may_record_first_action": may_work and case.is_open and case.is_urgent
         and case.first_action_on is None,
     }

@@ -67,8 +67,8 @@ class Outcome(LabelledEnum):
 
 def open_tasks_remain(case: Case) -> LazyString | None:
     """A case is not closed while a notice the law requires is still to be sent."""
-    if any(not task.is_done for task in case.tasks):
-        return _l("Finish the open tasks first.")
+    if open_tasks := [str(task.kind.label) for task in case.tasks if not task.is_done]:
+        return _l("Finish the open tasks first: %(tasks)s.", tasks="; ".join(open_tasks))
     return None
 
 

@@ -14,6 +14,7 @@ from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatu
 from casework.database import TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.extensions import db
 from casework.labels import LabelledEnum
+from casework.parties.pseudonyms import pseudonym
 from casework.people.models import Person
 from casework.reference.models import Authority, Category, Facility
 from casework.reference.regions import Region
@@ -105,7 +106,7 @@ class Case(TimestampMixin, db.Model):
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
     kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind), default=CaseKind.COMPLAINT)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
-    received_on: Mapped[date]
+    received_on: Mapped[date] = mapped_column(index=True)  # the case list's default order
     registered_on: Mapped[date]
     summary: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -184,6 +185,9 @@ class CaseParty(db.Model):
     """A person's part in a case, with their written consent to disclose their identity."""
 
     __tablename__ = "case_parties"
+    __table_args__ = (
+        sa.CheckConstraint("pseudonym_index >= 1", name="pseudonym_index_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -193,10 +197,17 @@ class CaseParty(db.Model):
     consent_scope: Mapped[str] = mapped_column(sa.String(300), default="")
     consent_recorded_on: Mapped[date | None]
     is_reprisal_risk: Mapped[bool] = mapped_column(default=False)
-    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    # The person's number in the case (1 = A), shared by all their roles; the words and the
+    # alphabet come from the reader's language when drawn (casework.parties.pseudonyms).
+    pseudonym_index: Mapped[int]
 
     case: Mapped[Case] = relationship(back_populates="parties")
     person: Mapped[Person] = relationship()
+
+    @property
+    def pseudonym(self) -> str:
+        """The pseudonym in the reader's language: "Victim B.", «Потерпевший Б.»."""
+        return pseudonym(self.role, self.pseudonym_index)
 
 
 class CaseAssignment(db.Model):
@@ -225,6 +236,8 @@ class EventKind(LabelledEnum):
     TASK_DONE = "task_done"
     FIRST_ACTION = "first_action"
     OUT_OF_MANDATE = "out_of_mandate"
+    PARTY_ADDED = "party_added"
+    PARTY_EDITED = "party_edited"
 
     @classmethod
     def _labels(cls):
@@ -240,6 +253,8 @@ class EventKind(LabelledEnum):
             "task_done": _l("Task done"),
             "first_action": _l("First action taken"),
             "out_of_mandate": _l("Found outside the mandate"),
+            "party_added": _l("Party added"),
+            "party_edited": _l("Party details changed"),
         }
 
 

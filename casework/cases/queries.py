@@ -1,11 +1,11 @@
-"""Reading cases: the filtered, sorted and paged case list, My work, the case page, and the
+"""Reading cases: the filtered, sorted and paged case list, the case page, and the
 "what changed since you opened the form" table. Every list is scoped by the reader's rights."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from casework.accounts.roles import Role
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
-from casework.cases.models import Case, CaseAssignment, CaseParty, CaseTask, DeadlineExtension
+from casework.cases.models import Case, CaseAssignment, CaseParty, DeadlineExtension
 from casework.database import office_today
 from casework.extensions import db
 from casework.permissions import visible_cases_clause
@@ -126,74 +126,6 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, today: date | No
     return Page(items=list(items), total=total, number=number, per_page=per_page)
 
 
-# -- My work ----------------------------------------------------------------------------------
-
-
-MY_WORK_LIMIT = 50  # longer lists link to the filtered case list
-
-
-@dataclass(frozen=True)
-class CaseSlice:
-    """The first cases of a list, and how many there are in all."""
-
-    cases: list[Case]
-    total: int
-
-
-@dataclass(frozen=True)
-class MyWork:
-    assigned: list[Case]
-    due_soon: CaseSlice
-    overdue: CaseSlice
-    tasks: list[CaseTask]
-    unassigned: list[Case] | None  # only for supervisors
-    whole_region: bool  # supervisors watch the deadlines of every case they oversee
-
-
-def _slice(*where: sa.ColumnElement[bool]) -> CaseSlice:
-    cases = db.session.scalars(
-        sa.select(Case).where(*where).order_by(Case.decision_due, Case.id)
-        .limit(MY_WORK_LIMIT).options(joinedload(Case.facility))
-    ).all()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(*where))
-    return CaseSlice(list(cases), total or 0)
-
-
-def my_work(user: User, today: date | None = None) -> MyWork:
-    today = today or office_today()
-    soon = today + timedelta(days=int(current_app.config["DUE_SOON_DAYS"]))
-    visible = visible_cases_clause(user)
-    mine = Case.assignments.any(CaseAssignment.user_id == user.id)
-    is_open = Case.status.in_(OPEN_STATUSES)
-    assigned = list(db.session.scalars(
-        sa.select(Case).where(visible, mine, is_open)
-        .order_by(Case.decision_due, Case.id).options(joinedload(Case.facility))
-    ))
-    whole_region = user.has_role(Role.SUPERVISOR)
-    awaiting = sa.and_(visible, Case.status.in_(AWAITING_DECISION))
-    watched = awaiting if whole_region else sa.and_(awaiting, mine)
-    task_scope = sa.or_(mine, visible) if whole_region else mine
-    tasks = db.session.scalars(
-        sa.select(CaseTask).join(CaseTask.case)
-        .where(CaseTask.done_at.is_(None), is_open, visible, task_scope)
-        .order_by(CaseTask.due_on, CaseTask.id).options(joinedload(CaseTask.case))
-    ).all()
-    unassigned = None
-    if user.has_role(Role.SUPERVISOR):
-        unassigned = list(db.session.scalars(
-            sa.select(Case).where(visible, is_open, ~Case.assignments.any())
-            .order_by(Case.registered_on, Case.id).limit(50)
-        ))
-    return MyWork(
-        assigned=assigned,
-        due_soon=_slice(watched, Case.decision_due.between(today, soon)),
-        overdue=_slice(watched, Case.decision_due < today),
-        tasks=list(tasks),
-        unassigned=unassigned,
-        whole_region=whole_region,
-    )
-
-
 # -- the case page ----------------------------------------------------------------------------
 
 
@@ -222,6 +154,18 @@ def assignable_users() -> list[User]:
     return list(db.session.scalars(
         sa.select(User).where(User.is_active_account, has_role).order_by(User.full_name)
     ))
+
+
+def open_case_counts() -> dict[int, int]:
+    """How many open cases each staff member is assigned to, in one grouped query, so the
+    assignment form can show who is already busy."""
+    rows = db.session.execute(
+        sa.select(CaseAssignment.user_id, sa.func.count())
+        .join(Case, Case.id == CaseAssignment.case_id)
+        .where(Case.status.in_(OPEN_STATUSES))
+        .group_by(CaseAssignment.user_id)
+    )
+    return dict(rows.all())
 
 
 def selectable_facilities(user: User, case: Case) -> list[Facility]:
@@ -261,34 +205,44 @@ VERSIONED_ACTIONS = (
 
 @dataclass(frozen=True)
 class ChangeRow:
+    """A field someone else changed after the user opened the edit form."""
+
+    name: str  # the key in Case.snapshot()
     field: str
-    their_value: str
+    opened_value: str  # when the user opened the form
     current_value: str
-    who: str
-    at: datetime
+    who: str  # everyone who changed it since, in order
+    at: datetime  # the latest change
 
 
 def changes_since(case: Case, version: int) -> list[ChangeRow]:
-    """Every audited field change made to the case from `version` on, oldest first."""
+    """Every field changed from `version` on, one row each, in the order first changed."""
     entries = db.session.scalars(
         sa.select(AuditEntry)
         .where(AuditEntry.object_type == Case.__tablename__, AuditEntry.object_id == case.id,
                AuditEntry.action.in_(VERSIONED_ACTIONS))
         .order_by(AuditEntry.id).options(joinedload(AuditEntry.actor))
     ).all()
+    opened: dict[str, Any] = {}
+    actors: dict[str, list[str]] = {}
+    latest: dict[str, datetime] = {}
+    for entry in entries:
+        if int(entry.changes.get("version", 0)) < version:
+            continue
+        who = entry.actor.full_name if entry.actor else ""
+        for name, value in entry.changes.items():
+            if name in FIELD_LABELS and isinstance(value, list):
+                opened.setdefault(name, value[0])
+                names = actors.setdefault(name, [])
+                names.extend([who] if who not in names else [])
+                latest[name] = entry.at
     current = case.snapshot()
     return [
-        ChangeRow(
-            field=str(FIELD_LABELS[name]),
-            their_value=display_value(name, value[1]),
-            current_value=display_value(name, current[name]),
-            who=entry.actor.full_name if entry.actor else "",
-            at=entry.at,
-        )
-        for entry in entries
-        if int(entry.changes.get("version", 0)) >= version
-        for name, value in entry.changes.items()
-        if name in FIELD_LABELS and isinstance(value, list)
+        ChangeRow(name=name, field=str(FIELD_LABELS[name]),
+                  opened_value=display_value(name, before),
+                  current_value=display_value(name, current[name]),
+                  who=", ".join(actors[name]), at=latest[name])
+        for name, before in opened.items()
     ]
 
 

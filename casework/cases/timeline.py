@@ -6,14 +6,16 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from casework.accounts.models import User
 from casework.attachments.display import event_lines as attachment_event_lines
 from casework.audit import _jsonable
-from casework.cases.lifecycle import CaseStatus, Outcome
+from casework.cases.lifecycle import TRANSITIONS, CaseStatus, Outcome
 from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKind
 from casework.cases.queries import FIELD_LABELS
 from casework.extensions import db
+from casework.parties.display import event_lines as party_event_lines
 from casework.templating import format_day
 
 
@@ -35,7 +37,8 @@ def describe(event: Event) -> list[str]:
     if data.get("outcome"):
         lines.append(_("Outcome: %(outcome)s", outcome=Outcome(data["outcome"]).label))
     if data.get("user"):
-        lines.append(f"{data['user']} ({AssignmentRole(data['role']).label})")
+        lines.append(_("%(name)s, as %(role)s", name=data["user"],
+                       role=AssignmentRole(data["role"]).label))
     if data.get("task"):
         lines.append(TaskKind(data["task"]).label)
     if data.get("due"):
@@ -45,8 +48,33 @@ def describe(event: Event) -> list[str]:
     lines.extend(data[key] for key in ("reason", "ground") if data.get(key))
     if event.kind is EventKind.ATTACHMENT_ADDED:
         lines.extend(attachment_event_lines(event))  # file name only for who may download
+    if event.kind in (EventKind.PARTY_ADDED, EventKind.PARTY_EDITED):
+        lines.extend(party_event_lines(event))  # a pseudonym in the reader's language
     return lines
 
 
 def _day(value: str) -> str:
     return format_day(date.fromisoformat(value))
+
+
+# What the Details card shows from the timeline: the reason given with these steps.
+_CLOSING = frozenset(t.action for t in TRANSITIONS if t.target is CaseStatus.CLOSED)
+_RECORDED = (
+    (_l("Findings"), frozenset({"propose_recommendations"})),
+    (_l("Recommendations issued"), frozenset({"start_follow_up"})),
+    (_l("Reason for closing"), _CLOSING),
+)
+
+
+def recorded_decisions(case: Case) -> list[tuple[str, str]]:
+    """(label, text) for the findings, the recommendations issued and, while the case is
+    closed, the reason it was closed, each from the latest step that recorded it."""
+    latest: dict[frozenset[str], str] = {}
+    for event in case.events:  # newest first
+        action = event.data.get("action") if event.kind is EventKind.TRANSITION else None
+        for _label, actions in _RECORDED:
+            if action in actions and event.data.get("reason"):
+                latest.setdefault(actions, event.data["reason"])
+    if case.is_open:
+        latest.pop(_CLOSING, None)
+    return [(str(label), latest[actions]) for label, actions in _RECORDED if actions in latest]

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import Response
 
 from casework.accounts.models import User
+from casework.cases import my_work as work_queries
 from casework.cases import queries, services
 from casework.cases.deadlines import deadline_state
 from casework.cases.forms import (
@@ -26,13 +27,14 @@ from casework.cases.forms import (
     EditCaseForm,
     ExtendForm,
     NoteForm,
+    OutOfMandateForm,
     TransitionForm,
     UnassignForm,
     case_page_forms,
 )
 from casework.cases.lifecycle import TRANSITIONS_BY_ACTION
 from casework.cases.models import Case, CaseTask
-from casework.cases.timeline import describe
+from casework.cases.timeline import describe, recorded_decisions
 from casework.extensions import db
 from casework.permissions import Permission, authorize, can, requires
 from casework.reference.models import Authority, Category, Facility
@@ -75,6 +77,7 @@ def _render_case(
         if urgent_pending and case.first_action_due else None,
         revealed=revealed,
         describe=describe,
+        decisions=recorded_decisions(case),
         **case_page_forms(case, _actor(), **forms),
     )
     return page, status
@@ -86,9 +89,11 @@ def _render_case(
 @bp.get("/")
 @requires(P.SIGNED_IN)
 def my_work():
-    if not can(current_user, P.READ_CASE) and can(current_user, P.MANAGE_USERS):
-        return redirect(url_for("admin.users"))  # an administrator's work is the accounts
-    return render_template("cases/my_work.html", work=queries.my_work(_actor()))
+    if not can(current_user, P.READ_CASE):
+        if can(current_user, P.MANAGE_USERS):
+            return redirect(url_for("admin.users"))  # an administrator's work is the accounts
+        return render_template("cases/my_work.html", work=None)
+    return render_template("cases/my_work.html", work=work_queries.my_work(_actor()))
 
 
 @bp.get("/cases")
@@ -170,7 +175,7 @@ def transition(case_id: int):
 def assign(case_id: int):
     case = _load(case_id, P.ASSIGN_CASE)
     form = AssignForm()
-    form.set_choices(queries.assignable_users())
+    form.set_choices(queries.assignable_users(), queries.open_case_counts())
     if not form.validate_on_submit():
         return _invalid_form(case, assign_form=form)
     user_id, role = form.chosen()
@@ -238,8 +243,16 @@ def first_action(case_id: int):
 @requires(P.CHANGE_STATUS)
 def out_of_mandate(case_id: int):
     case = _load(case_id, P.CHANGE_STATUS)
-    return _button(case, lambda: services.mark_out_of_mandate(case, actor=_actor()),
-                   _("Marked as outside the mandate: forward the complaint."))
+    form = OutOfMandateForm()
+    if not form.validate_on_submit():
+        return _invalid_form(case, mandate_form=form)
+    try:
+        services.mark_out_of_mandate(case, actor=_actor())
+    except services.CaseError as error:
+        return _refuse(case, error)
+    db.session.commit()
+    flash(_("Marked as outside the mandate: forward the complaint."), "success")
+    return _to_case(case)
 
 
 def _button(case: Case, action: Callable[[], object], message: str) -> Response:
@@ -314,8 +327,12 @@ def edit(case_id: int):
     return _to_case(case)
 
 
-def _edit_page(case: Case, form: EditCaseForm, status: int, conflict: Any = None):
-    return render_template("cases/edit.html", case=case, form=form, conflict=conflict), status
+def _edit_page(
+    case: Case, form: EditCaseForm, status: int, conflict: Any = None, yours: Any = None
+):
+    page = render_template("cases/edit.html", case=case, form=form, conflict=conflict,
+                           yours=yours or {})
+    return page, status
 
 
 def _edit_data(case: Case) -> dict[str, Any]:
@@ -342,4 +359,16 @@ def _conflict(case: Case, form: EditCaseForm, changes: list[queries.ChangeRow]):
     db.session.refresh(case)
     form.version.data, form.version.raw_data = case.version, [str(case.version)]
     flash(_("Someone else changed this case after you opened the form."), "error")
-    return _edit_page(case, form, 409, changes)
+    return _edit_page(case, form, 409, changes, _your_values(form))
+
+
+def _your_values(form: EditCaseForm) -> dict[str, str]:
+    """What the user typed, keyed and shown like the conflict table's other columns."""
+    typed = {
+        "summary": (form.summary.data or "").strip(),
+        "description": form.description.data or "",
+        "is_urgent": bool(form.is_urgent.data),
+        "facility_id": form.facility.data or None,
+        "category_ids": sorted(form.categories.data or []),
+    }
+    return {name: queries.display_value(name, value) for name, value in typed.items()}

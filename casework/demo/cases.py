@@ -165,7 +165,6 @@ def _new_case(office: Office, registered_on: date) -> Case:
 def _add_parties(office: Office, case: Case) -> None:
     rng = office.rng
     victim = office.people.victim(case.facility)
-    letters = iter("АБВГД")
     if case.is_anonymous:
         roles = [(victim, PartyRole.VICTIM)]
     elif rng.random() < 0.5:
@@ -175,14 +174,14 @@ def _add_parties(office: Office, case: Case) -> None:
         roles = [(relative, PartyRole.COMPLAINANT), (victim, PartyRole.VICTIM)]
     if rng.random() < 0.1:
         roles.append((office.people.make(facility=case.facility), PartyRole.WITNESS))
-    for person, role in roles:
+    for number, (person, role) in enumerate(roles, start=1):
         consents = rng.random() < 0.6
         case.parties.append(CaseParty(
             person=person, role=role, consents_to_disclosure=consents,
             consent_scope="Администрация учреждения, прокуратура" if consents else "",
             consent_recorded_on=case.registered_on if consents else None,
             is_reprisal_risk=role is not PartyRole.WITNESS and rng.random() < 0.12,
-            pseudonym=f"Заявитель {next(letters)}.",
+            pseudonym_index=number,  # each role here is a different person
         ))
 
 

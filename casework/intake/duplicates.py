@@ -75,8 +75,8 @@ def _recent_cases_at(
 
 
 def _fetch(statement: sa.Select[tuple[Case]]) -> list[Case]:
-    # Assignments are loaded up front: the page asks can() about each case.
-    statement = statement.options(selectinload(Case.assignments))
+    # Loaded up front: the page asks can() about each case (assignments) and names its facility.
+    statement = statement.options(selectinload(Case.assignments), selectinload(Case.facility))
     return list(db.session.scalars(statement.order_by(Case.received_on.desc()).limit(LIMIT)))
 
 

@@ -17,18 +17,17 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.accounts.models import User
 from casework.attachments.forms import validate_uploads
 from casework.cases.models import CaseKind, Channel
 from casework.database import office_today
 from casework.extensions import db
+from casework.forms import MultiCheckboxField
 from casework.intake.services import (
     EARLIEST_BIRTH_DATE,
     IntakeData,
@@ -110,15 +109,10 @@ def add_error(field: Field, message: str) -> None:
     field.errors = [*field.errors, message]
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class PartyForm(Form):
     """A person in a case: someone already registered (person_id) or someone new."""
 
-    person_id = HiddenField(filters=[posted_id])
+    person_id = HiddenField(_l("Registered person"), filters=[posted_id])
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])
     iin = StringField(
         _l("IIN"), filters=[normalise_iin], validators=[valid_iin],
@@ -170,6 +164,12 @@ class PartyForm(Form):
 class ComplainantForm(PartyForm):
     contact = StringField(_l("Contact (phone, address, e-mail)"), validators=[Length(max=300)])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required (asterisk, aria-required) unless the complaint is anonymous or someone is
+        # picked, which hides this field: IntakeForm checks it, as it depends on other fields.
+        self.full_name.flags.required = True
+
     def new_person(self) -> NewPerson:
         return NewPerson(
             full_name=self.full_name.data.strip(),
@@ -212,10 +212,16 @@ class IntakeForm(FlaskForm):
     is_anonymous = BooleanField(_l("Anonymous complaint"))
     complainant = FormField(ComplainantForm, label=_l("Complainant"))
     complainant_is_victim = BooleanField(_l("The complainant is also the victim"))
-    victims = FieldList(FormField(VictimForm), min_entries=1, max_entries=MAX_VICTIMS)
+    # Labelled in the singular: the error summary names each row "Victim 2: Full name".
+    victims = FieldList(
+        FormField(VictimForm), label=_l("Victim"), min_entries=1, max_entries=MAX_VICTIMS
+    )
     facility_id = SelectField(_l("Facility"), coerce=optional_int)
     region = SelectField(_l("Region"))
-    category_ids = MultiCheckboxField(_l("Categories"), coerce=int)
+    category_ids = MultiCheckboxField(
+        _l("Categories"), coerce=int,
+        validators=[DataRequired(message=_l("Choose at least one category."))],
+    )
     is_urgent = BooleanField(_l("Urgent: risk to life or health"))
     summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(
@@ -277,8 +283,6 @@ class IntakeForm(FlaskForm):
             clear_errors(self.complainant.form)  # what was typed there is not used
         self._check_people()
         self._check_place()
-        if not self.category_ids.data:
-            add_error(self.category_ids, _l("Choose at least one category."))
         return not self.errors
 
     def _check_people(self) -> None:

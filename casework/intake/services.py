@@ -42,13 +42,6 @@ from casework.reference.models import Category, Facility
 from casework.reference.regions import Region
 from casework.workdays import WorkingCalendar
 
-# Stored in a neutral form; pages may translate the word when they show it.
-PSEUDONYM_WORDS = {
-    PartyRole.COMPLAINANT: "Applicant",
-    PartyRole.VICTIM: "Victim",
-    PartyRole.WITNESS: "Witness",
-    PartyRole.REPRESENTATIVE: "Representative",
-}
 NOT_HELD = (DetentionStatus.NOT_DETAINED, DetentionStatus.UNKNOWN)
 RECEIVED_WITHIN_YEARS = 10
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -92,16 +85,6 @@ def earliest_received_on(today: date) -> date:
         return today.replace(year=year)
     except ValueError:
         return today.replace(year=year, day=28)
-
-
-def pseudonym_letter(index: int) -> str:
-    """A, B, …, Z, AA, AB, … as spreadsheet columns count."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def register_case(
@@ -163,7 +146,7 @@ def _deadlines(registered_on: date, *, urgent: bool) -> dict[str, date | None]:
 
 
 def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, actor: User) -> None:
-    """One party row per (person, role); a person keeps one letter across their roles."""
+    """One party row per (person, role); a person keeps one number across their roles."""
     plan: list[tuple[PartyInput, list[PartyRole]]] = []
     if data.complainant is not None:
         roles = [PartyRole.COMPLAINANT]
@@ -172,14 +155,14 @@ def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, act
         plan.append((data.complainant, roles))
     plan.extend((victim, [PartyRole.VICTIM]) for victim in data.victims)
 
-    letters: dict[int, str] = {}
+    numbers: dict[int, int] = {}
     may_consent: dict[int, bool] = {}
-    next_letter = count()
+    next_number = count(1)
     seen: set[tuple[int, PartyRole]] = set()
     for party_input, roles in plan:
         person, created = _person_for(party_input, facility, actor=actor)
-        if person.id not in letters:
-            letters[person.id] = pseudonym_letter(next(next_letter))
+        if person.id not in numbers:
+            numbers[person.id] = next(next_number)
             # Decided before this case adds a party that would make the person identifiable.
             may_consent[person.id] = created or can_identify_person(actor, person)
         for role in roles:
@@ -188,7 +171,7 @@ def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, act
             seen.add((person.id, role))
             consents = party_input.consents_to_disclosure and may_consent[person.id]
             case.parties.append(
-                _party(person, role, party_input, letters[person.id], consents=consents)
+                _party(person, role, party_input, numbers[person.id], consents=consents)
             )
 
 
@@ -229,7 +212,7 @@ def unidentifiable_typed_people(data: IntakeData, *, actor: User) -> int:
 
 
 def _party(
-    person: Person, role: PartyRole, party: PartyInput, letter: str, *, consents: bool
+    person: Person, role: PartyRole, party: PartyInput, number: int, *, consents: bool
 ) -> CaseParty:
     return CaseParty(
         person=person,
@@ -238,12 +221,12 @@ def _party(
         consent_scope=party.consent_scope.strip() if consents else "",
         consent_recorded_on=office_today() if consents else None,
         is_reprisal_risk=party.is_reprisal_risk,
-        pseudonym=f"{PSEUDONYM_WORDS[role]} {letter}.",
+        pseudonym_index=number,
     )
 
 
 def _audit_summary(case: Case) -> dict[str, object]:
-    """What was registered, without names: parties appear as person ids and pseudonyms."""
+    """What was registered, without names: parties appear as person ids and numbers."""
     return {
         "reference": case.reference,
         "kind": case.kind,
@@ -254,7 +237,7 @@ def _audit_summary(case: Case) -> dict[str, object]:
         "categories": sorted(c.code for c in case.categories),
         "is_urgent": case.is_urgent,
         "is_anonymous": case.is_anonymous,
-        "parties": [[p.person_id, p.role, p.pseudonym] for p in case.parties],
+        "parties": [[p.person_id, p.role, p.pseudonym_index] for p in case.parties],
         "decision_due": case.decision_due,
         "first_action_due": case.first_action_due,
         "assigned_to": [a.user_id for a in case.assignments],

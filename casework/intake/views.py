@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from casework.accounts.models import User
-from casework.attachments.services import chosen_files
+from casework.attachments.services import chosen_files, clean_file_name
 from casework.attachments.storage import ALLOWED_EXTENSIONS, FileRejected
 from casework.database import office_today
 from casework.extensions import db
@@ -20,6 +20,7 @@ from casework.intake.services import (
     register_case,
     unidentifiable_typed_people,
 )
+from casework.people.services import SEARCH_LIMIT
 from casework.permissions import Permission, requires
 
 bp = Blueprint("intake", __name__)
@@ -28,6 +29,30 @@ bp = Blueprint("intake", __name__)
 def _actor() -> User:
     """The signed-in user itself, not Flask-Login's proxy (the ORM needs the real object)."""
     return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _files_chosen_before(form: IntakeForm) -> list[str]:
+    """Names of the files sent with a form that is shown again: no browser lets a page fill a
+    file input, so the user is told which files to choose again."""
+    if not form.is_submitted():
+        return []
+    return [clean_file_name(f.filename or "") for f in chosen_files(form.attachments.data or [])]
+
+
+def _search_announcements() -> dict[str, str]:
+    """What the person search tells a screen reader for each number of results, translated
+    here because JavaScript cannot; the search never returns more than SEARCH_LIMIT."""
+    said = {
+        str(n): ngettext("%(num)d person found", "%(num)d people found", n)
+        for n in range(1, SEARCH_LIMIT)
+    }
+    said["0"] = gettext("No registered person matches. Enter the details below.")
+    said[str(SEARCH_LIMIT)] = ngettext(
+        "%(num)d person found. Type more to narrow the search.",
+        "%(num)d people found. Type more to narrow the search.",
+        SEARCH_LIMIT,
+    )
+    return said
 
 
 def _known_person_notice() -> str:
@@ -71,7 +96,8 @@ def new() -> Response | str:
         "intake/new.html",
         form=form,
         duplicates=duplicates,
-        files_dropped=form.is_submitted() and bool(chosen_files(form.attachments.data or [])),
+        files_before=_files_chosen_before(form),
+        search_announcements=_search_announcements(),
         accept=",".join(ALLOWED_EXTENSIONS),
         today_iso=office_today().isoformat(),
         earliest_received_iso=earliest_received_on(office_today()).isoformat(),

@@ -1,0 +1,1 @@
+"""The people of a case: their pseudonyms, details, consent and reprisal risk."""

@@ -1,0 +1,156 @@
+"""Forms for adding a party to a case and for changing a party's consent, risk and contact.
+
+The field checks are intake's own (IIN check digit, dates), imported rather than copied, so
+a person is held to the same rules whichever page records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Field, RadioField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from casework.accounts.models import User
+from casework.cases.models import CaseParty, PartyRole
+from casework.database import office_today
+from casework.extensions import db
+from casework.intake.forms import (
+    PICK_AGAIN,
+    not_in_future,
+    plausible_birth_date,
+    posted_id,
+    valid_iin,
+)
+from casework.parties.services import Consent, NewParty, PartyChanges
+from casework.people.iin import normalise_iin
+from casework.people.models import DetentionStatus, Person, Sex
+from casework.people.services import NewPerson, mask_iin
+from casework.permissions import can_identify_person
+from casework.routing import MAX_DATABASE_ID
+
+CONTACT_LABEL = _l("Contact (phone, address, e-mail)")
+
+
+class ConsentFields(FlaskForm):
+    """Consent to disclosure, its scope and date, and the reprisal-risk flag."""
+
+    consents_to_disclosure = BooleanField(_l("Consents in writing to disclose their identity"))
+    consent_scope = StringField(_l("Consent covers (to whom)"), validators=[Length(max=300)])
+    given_on = DateField(
+        _l("Date of the written consent"), default=office_today,
+        validators=[Optional(), not_in_future],
+    )
+    is_reprisal_risk = BooleanField(_l("At risk of reprisals"))
+
+    def validate_given_on(self, field: Field) -> None:
+        if self.consents_to_disclosure.data and field.data is None and not field.errors:
+            raise ValidationError(_l("Enter the date the written consent was given."))
+
+    def consent(self) -> Consent:
+        return Consent(
+            consents_to_disclosure=self.consents_to_disclosure.data,
+            scope=self.consent_scope.data or "",
+            given_on=self.given_on.data,
+            is_reprisal_risk=self.is_reprisal_risk.data,
+        )
+
+
+class EditPartyForm(ConsentFields):
+    contact = StringField(CONTACT_LABEL, validators=[Length(max=300)])
+
+    @classmethod
+    def for_party(cls, party: CaseParty, *, shows_identity: bool) -> EditPartyForm:
+        """The form filled from the record; the contact only where the name may be shown."""
+        return cls(data={
+            "consents_to_disclosure": party.consents_to_disclosure,
+            "consent_scope": party.consent_scope,
+            "given_on": party.consent_recorded_on or office_today(),
+            "is_reprisal_risk": party.is_reprisal_risk,
+            "contact": party.person.contact if shows_identity else "",
+        })
+
+    def changes(self, *, shows_identity: bool) -> PartyChanges:
+        """Under a pseudonym the contact is not shown, so an empty box keeps it."""
+        contact = (self.contact.data or "").strip()
+        keep = not shows_identity and not contact
+        return PartyChanges(consent=self.consent(), contact=None if keep else contact)
+
+
+def person_choice(person: Person) -> tuple[int, str]:
+    """How a registered person is offered: enough to tell namesakes apart, no more."""
+    parts = [person.full_name, mask_iin(person.iin)]
+    if person.birth_date:
+        parts.append(str(person.birth_date.year))
+    return person.id, " · ".join(part for part in parts if part)
+
+
+class AddPartyForm(ConsentFields):
+    role = SelectField(_l("Role"), choices=PartyRole.choices, default=PartyRole.VICTIM.value)
+    # Choices come from the page's search; any posted id is checked against the identity rules.
+    person_id = RadioField(
+        _l("Person"), coerce=posted_id, validate_choice=False, default=None
+    )
+    full_name = StringField(_l("Full name"), validators=[Length(max=200)])
+    iin = StringField(
+        _l("IIN"), filters=[normalise_iin], validators=[valid_iin],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    birth_date = DateField(
+        _l("Date of birth"), validators=[Optional(), not_in_future, plausible_birth_date]
+    )
+    sex = SelectField(_l("Sex"), choices=Sex.choices, default=Sex.UNKNOWN.value)
+    detention_status = SelectField(
+        _l("Detention status"), choices=DetentionStatus.choices,
+        default=DetentionStatus.UNKNOWN.value,
+    )
+    contact = StringField(CONTACT_LABEL, validators=[Length(max=300)])
+
+    def __init__(
+        self, *args: Any, actor: User, found: Sequence[Person] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        people = list(found)
+        picked = self._picked()
+        if picked is not None and picked not in people:
+            people.insert(0, picked)  # a failed submit offers the chosen person again
+        self.person_id.choices = [(None, _l("A new person: enter the details below")),
+                                  *(person_choice(p) for p in people)]
+
+    def _picked(self) -> Person | None:
+        """The posted person, if the actor may identify them; a tampered id names nobody."""
+        person_id = self.person_id.data
+        if not isinstance(person_id, int) or not 0 < person_id <= MAX_DATABASE_ID:
+            return None
+        person = db.session.get(Person, person_id)
+        return person if person is not None and can_identify_person(self.actor, person) else None
+
+    def validate_person_id(self, field: Field) -> None:
+        if field.data is not None and self._picked() is None:
+            field.data = None
+            raise ValidationError(PICK_AGAIN)
+
+    def validate_full_name(self, field: Field) -> None:
+        if self.person_id.data is None and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the full name, or pick a person."))
+
+    def new_party(self) -> NewParty:
+        picked = self.person_id.data
+        return NewParty(
+            role=PartyRole(self.role.data),
+            consent=self.consent(),
+            person_id=picked,
+            new_person=None if picked is not None else NewPerson(
+                full_name=self.full_name.data.strip(),
+                iin=self.iin.data or None,
+                birth_date=self.birth_date.data,
+                sex=Sex(self.sex.data),
+                detention_status=DetentionStatus(self.detention_status.data),
+                contact=(self.contact.data or "").strip(),
+            ),
+        )
+
