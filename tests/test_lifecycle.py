@@ -104,6 +104,15 @@ def test_reopen_clears_outcome_and_closing_date(supervisor):
     assert (case.status, case.outcome, case.closed_on) == (CaseStatus.INVESTIGATION, None, None)
 
 
+@time_machine.travel(date(2026, 12, 10))
+def test_reopening_gives_a_fresh_decision_period(supervisor):
+    case = make_case(status=CaseStatus.CLOSED, decision_due=date(2026, 7, 17))
+    services.apply_transition(case, "reopen", actor=supervisor, reason="New evidence")
+    # 15 working days after Thursday 10 December, skipping Independence Day (16 December) and
+    # the New Year holidays (1-2 January, and Monday 4 January in lieu of Saturday the 2nd).
+    assert case.decision_due == date(2027, 1, 5)
+
+
 def test_close_with_several_outcomes_needs_a_chosen_one(supervisor):
     case = make_case(status=CaseStatus.FOLLOW_UP)
     with pytest.raises(services.InvalidTransition) as refused:

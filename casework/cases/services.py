@@ -97,6 +97,8 @@ def apply_transition(
         case.referred_to = authority if transition.needs_authority else None
     elif transition.source is CaseStatus.CLOSED:
         case.outcome = case.closed_on = case.referred_to = None
+        # A reopened case is decided again within the full period, counted from today.
+        case.decision_due = deadlines.decision_due(office_today(), WorkingCalendar.load())
     if action == "refer_out":
         _finish_open_tasks(case, TaskKind.FORWARD_OUT_OF_MANDATE, actor)
     add_event(
