@@ -90,15 +90,18 @@ def apply_transition(
         raise InvalidTransition(_("There is no such action."))
     reason = (reason or "").strip()
     chosen = _check_transition(case, transition, actor, reason, outcome or None, authority)
+    reopening = transition.source is CaseStatus.CLOSED
+    # Read the calendar before changing the case: the query would flush a half-made change.
+    calendar = WorkingCalendar.load() if reopening else None
     before, version = case.snapshot(), case.version
     case.status = transition.target
     if transition.target is CaseStatus.CLOSED:
         case.outcome, case.closed_on = chosen, office_today()
         case.referred_to = authority if transition.needs_authority else None
-    elif transition.source is CaseStatus.CLOSED:
+    elif reopening:
         case.outcome = case.closed_on = case.referred_to = None
         # A reopened case is decided again within the full period, counted from today.
-        case.decision_due = deadlines.decision_due(office_today(), WorkingCalendar.load())
+        case.decision_due = deadlines.decision_due(office_today(), calendar)
     if action == "refer_out":
         _finish_open_tasks(case, TaskKind.FORWARD_OUT_OF_MANDATE, actor)
     add_event(
