@@ -44,6 +44,7 @@ class AuditAction(enum.StrEnum):
     PARTY_EDITED = "party_edited"
     CALENDAR_DAY_SAVED = "calendar_day_saved"
     CALENDAR_DAY_DELETED = "calendar_day_deleted"
+    PEOPLE_SEARCHED = "people_searched"
 
 
 class AuditEntry(db.Model):

@@ -20,7 +20,7 @@ from casework.accounts.roles import Role
 if TYPE_CHECKING:
     from casework.accounts.models import User
     from casework.attachments.models import Attachment
-    from casework.cases.models import Case
+    from casework.cases.models import Case, CaseParty
     from casework.people.models import Person
     from casework.reference.regions import Region
 
@@ -146,15 +146,31 @@ def can_download_attachment(user: User, attachment: Attachment) -> bool:
 def can_identify_person(user: User, person: Person) -> bool:
     """Whether `user` may learn who a registered person is (name, IIN, picker label).
 
-    Through a case where the user may see identities, or a party row recording the person's
-    consent to disclose. Otherwise a person is a pseudonym, even to people search.
+    Through a case where the user may see identities, or the person's consent recorded in a
+    case the user may read. Otherwise a person is a pseudonym, even to people search.
     """
     if not has_permission(user, P.READ_CASE):
         return False
     return any(
-        party.consents_to_disclosure or can(user, P.SEE_IDENTITY, party.case)
+        can(user, P.SEE_IDENTITY, party.case)
+        or (party.consents_to_disclosure and can_read_case(user, party.case))
         for party in person.parties
     )
+
+
+def can_record_consent(user: User, party: CaseParty) -> bool:
+    """Recording a written consent makes a name visible to every reader of the case.
+
+    Whoever may see identities in the case records it for a person the case brought in; a
+    person who also appears in other cases (linked by a typed IIN) gets it only from the
+    region's supervisor or from someone who may already see them in one of those cases.
+    """
+    if not can(user, P.EDIT_CASE, party.case) or not can(user, P.SEE_IDENTITY, party.case):
+        return False
+    if in_supervised_region(user, party.case):
+        return True
+    elsewhere = [other for other in party.person.parties if other.case_id != party.case_id]
+    return all(can(user, P.SEE_IDENTITY, other.case) for other in elsewhere)
 
 
 CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
@@ -258,6 +274,10 @@ def identifiable_people_clause(user: User) -> sa.ColumnElement[bool]:
     # An alias, so the clause keeps its meaning in a query that itself joins case parties.
     party = aliased(CaseParty)
     seen_in_case = sa.exists().where(Case.id == party.case_id, identity_cases_clause(user))
+    consented_in_readable_case = sa.and_(
+        party.consents_to_disclosure,
+        sa.exists().where(Case.id == party.case_id, visible_cases_clause(user)),
+    )
     return sa.exists().where(
-        party.person_id == Person.id, sa.or_(party.consents_to_disclosure, seen_in_case)
+        party.person_id == Person.id, sa.or_(seen_in_case, consented_in_readable_case)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,6 +32,13 @@ def require_sign_in() -> Response | None:
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
+def refuse_nul_bytes() -> None:
+    """No field of this application holds a NUL byte, and PostgreSQL refuses to store one."""
+    values = [*request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -56,4 +63,5 @@ def init_security(app: Flask) -> None:
         # Trust only as many forwarded hops as there are proxies, or clients could forge them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.before_request(require_sign_in)
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)

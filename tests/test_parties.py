@@ -397,11 +397,12 @@ def test_a_name_or_a_pick_is_needed(login, setting):
     assert "Enter the full name, or pick a person." in page(response)
 
 
-def _registered_elsewhere(consents: bool = False) -> Person:
-    """A person in another unit's case: the Astana caseworker may not identify them."""
+def _registered_elsewhere(consents: bool = False, region: Region = Region.ALMATY_CITY) -> Person:
+    """A person in another case: in another unit's, the Astana caseworker may not identify
+    them; consent shows them to the readers of that case only."""
     person = make_person(full_name="Registered Elsewhere", iin=valid_iin("80030350022"),
                          contact="elsewhere@example.org")
-    add_party(make_case(region=Region.ALMATY_CITY), person, consents_to_disclosure=consents)
+    add_party(make_case(region=region), person, consents_to_disclosure=consents)
     db.session.commit()
     return person
 
@@ -422,7 +423,8 @@ def test_a_typed_iin_of_a_stranger_links_them_without_consent_and_says_so(login,
 
 
 def test_a_typed_iin_of_an_identifiable_person_keeps_the_consent(setting):
-    known = _registered_elsewhere(consents=True)  # consent elsewhere: identifiable to all
+    # Consent in an open case of the caseworker's unit, which the caseworker may read.
+    known = _registered_elsewhere(consents=True, region=Region.ASTANA)
     added = services.add_party(setting.case, NewParty(
         role=PartyRole.WITNESS, consent=Consent(True, "Court", TODAY),
         new_person=NewPerson("Whatever", iin=known.iin),
@@ -435,7 +437,7 @@ def test_a_typed_iin_of_an_identifiable_person_keeps_the_consent(setting):
 def test_search_offers_only_people_the_user_may_identify(login, setting):
     hidden_away = _registered_elsewhere()
     visible = make_person(full_name="Registered Openly")
-    add_party(make_case(region=Region.ALMATY_CITY), visible, consents_to_disclosure=True)
+    add_party(make_case(region=Region.ASTANA), visible, consents_to_disclosure=True)
     db.session.commit()
     html = page(login(setting.caseworker).get(new_url(setting) + "?q=Registered"))
     assert "Registered Openly" in html
@@ -456,7 +458,7 @@ def test_picking_a_person_the_user_may_not_identify_is_refused(login, setting):
 
 def test_picking_a_registered_person_adds_them(login, setting):
     visible = make_person(full_name="Registered Openly")
-    add_party(make_case(region=Region.ALMATY_CITY), visible, consents_to_disclosure=True)
+    add_party(make_case(region=Region.ASTANA), visible, consents_to_disclosure=True)
     db.session.commit()
     response = login(setting.caseworker).post(new_url(setting), data={
         "role": "witness", "person_id": str(visible.id), "given_on": "2026-11-10",
@@ -465,3 +467,17 @@ def test_picking_a_registered_person_adds_them(login, setting):
     db.session.expire_all()
     party = db.session.get(Case, setting.case.id).parties[-1]
     assert (party.person_id, party.pseudonym_index) == (visible.id, 3)
+
+
+def test_consent_for_a_person_linked_from_unseen_cases_is_left_to_the_supervisor(setting):
+    stranger = _registered_elsewhere()
+    added = services.add_party(setting.case, NewParty(
+        role=PartyRole.WITNESS, consent=Consent(False, "", None),
+        new_person=NewPerson("Whatever", iin=stranger.iin),
+    ), actor=setting.caseworker)
+    wanted = PartyChanges(consent=Consent(True, "Court", TODAY))
+    with pytest.raises(services.PartyError, match="supervisor of the region"):
+        services.edit_party(added.party, wanted, actor=setting.caseworker)
+    assert not added.party.consents_to_disclosure
+    services.edit_party(added.party, wanted, actor=setting.supervisor)
+    assert added.party.consents_to_disclosure

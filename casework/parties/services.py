@@ -18,12 +18,12 @@ from casework.accounts.models import User
 from casework.audit import AuditAction, record
 from casework.cases.models import Case, CaseParty, EventKind, PartyRole
 from casework.cases.timeline import add_event
-from casework.database import office_today
+from casework.database import office_today, utcnow
 from casework.extensions import db
 from casework.intake.services import NOT_HELD
 from casework.people.models import Person
 from casework.people.services import NewPerson, find_or_create_person, person_by_iin
-from casework.permissions import Permission, can, can_identify_person
+from casework.permissions import Permission, can, can_identify_person, can_record_consent
 
 
 class PartyError(Exception):
@@ -131,6 +131,9 @@ def add_party(case: Case, new: NewParty, *, actor: User) -> AddedParty:
         is_reprisal_risk=consent.is_reprisal_risk,
     )
     case.parties.append(party)
+    # Touching the case bumps its version, so two people adding a party at the same moment
+    # cannot both hand out the same letter: the second save is refused as a concurrent edit.
+    case.updated_at = utcnow()
     db.session.flush()
     add_event(case, EventKind.PARTY_ADDED, actor=actor, **_event_party(party))
     record(AuditAction.PARTY_ADDED, actor=actor, obj=party, changes={
@@ -194,6 +197,14 @@ def edit_party(party: CaseParty, changes: PartyChanges, *, actor: User) -> list[
     _require(actor, case)
     consent = changes.consent.normalised()
     _check_given_on(consent)
+    if consent.consents_to_disclosure and not party.consents_to_disclosure and (
+        not can_record_consent(actor, party)
+    ):
+        raise PartyError(
+            _("This person also appears in cases you cannot see: a supervisor of the region "
+              "records their consent."),
+            field="consents_to_disclosure",
+        )
     rows = [p for p in case.parties if p.person_id == party.person_id]
     wanted = {
         "consents_to_disclosure": consent.consents_to_disclosure,

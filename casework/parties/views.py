@@ -21,7 +21,7 @@ from casework.extensions import db
 from casework.intake.forms import add_error
 from casework.parties import services
 from casework.parties.forms import AddPartyForm, EditPartyForm
-from casework.people.services import MIN_QUERY_LENGTH, search_people
+from casework.people.services import MIN_QUERY_LENGTH, record_search, search_people
 from casework.permissions import Permission, authorize, can, requires
 
 bp = Blueprint("parties", __name__)
@@ -74,6 +74,9 @@ def new(case_id: int) -> Response | tuple[str, int]:
     case = _load_case(case_id)
     query = request.args.get("q", "").strip()
     found = search_people(query, viewer=actor) if can(actor, Permission.SEARCH_PEOPLE) else []
+    if request.method == "GET" and found:
+        record_search(found, viewer=actor)
+        db.session.commit()
     form = AddPartyForm(actor=actor, found=found)
     if form.validate_on_submit():
         try:

@@ -16,6 +16,7 @@ from casework.permissions import identifiable_people_clause
 
 SEARCH_LIMIT = 10
 MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 100  # longer is no name nor IIN, and SQLite refuses huge LIKE patterns
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def search_people(query: str, *, viewer: User, limit: int = SEARCH_LIMIT) -> lis
     the viewer may not identify is in the register.
     """
     query = query.strip()
-    if len(query) < MIN_QUERY_LENGTH:
+    if not MIN_QUERY_LENGTH <= len(query) <= MAX_QUERY_LENGTH:
         return []
     digits = normalise_iin(query)
     if digits.isdigit():
@@ -88,3 +89,11 @@ def find_or_create_person(details: NewPerson, *, actor: User) -> tuple[Person, b
         AuditAction.PERSON_CREATED, actor=actor, obj=person, changes={"has_iin": bool(person.iin)}
     )
     return person, True
+
+
+def record_search(people: list[Person], *, viewer: User) -> None:
+    """Names found by a search are identities seen: audited like "Show real names" (who,
+    which people; not the words typed, which may themselves be a name)."""
+    if people:
+        record(AuditAction.PEOPLE_SEARCHED, actor=viewer, object_type="people",
+               changes={"person_ids": [person.id for person in people]})

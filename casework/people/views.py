@@ -6,7 +6,8 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework.people.services import mask_iin, search_people
+from casework.extensions import db
+from casework.people.services import mask_iin, record_search, search_people
 from casework.permissions import Permission, requires
 
 bp = Blueprint("people", __name__)
@@ -18,6 +19,8 @@ def search() -> Response:
     """JSON for the picker: only people the user may identify, and no more personal data than
     needed to choose the right one."""
     people = search_people(request.args.get("q", ""), viewer=current_user)
+    record_search(people, viewer=current_user)
+    db.session.commit()
     return jsonify(
         [
             {
