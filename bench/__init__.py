@@ -1,0 +1,1 @@
+"""Benchmarks that build a large database and time the application's own queries and pages."""
