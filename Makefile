@@ -12,8 +12,8 @@ LANGUAGES := kk ru en
 
 help:
 	@echo "make run           set up, migrate, load demo data (first time) and serve on 127.0.0.1:5000"
-	@echo "make test          ruff, then the tests on SQLite (and PostgreSQL when CASEWORK_TEST_POSTGRES_URL is set)"
-	@echo "make lint          ruff only"
+	@echo "make test          ruff and mypy, then the tests on SQLite (and PostgreSQL when CASEWORK_TEST_POSTGRES_URL is set)"
+	@echo "make lint          ruff and mypy"
 	@echo "make translations  extract messages and update the kk/ru/en catalogues"
 	@echo "make clean         remove the virtualenv, caches and compiled catalogues (keeps instance/)"
 
@@ -42,6 +42,7 @@ run: compile-translations db-upgrade
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: compile-translations lint
 	env -u CASEWORK_TEST_DATABASE_URL $(BIN)/pytest

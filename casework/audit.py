@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
 from casework.database import UTCDateTime, enum_column, utcnow
-from casework.extensions import db
+from casework.extensions import Model, db
 
 
 class AuditAction(enum.StrEnum):
@@ -47,7 +47,7 @@ class AuditAction(enum.StrEnum):
     PEOPLE_SEARCHED = "people_searched"
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +13,14 @@ from flask_wtf import CSRFProtect
 from casework.database import Base
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class for models. Type checkers cannot see through Flask-SQLAlchemy's dynamically
+# built db.Model, so they see the declarative Base it is made from; at run time models
+# subclass db.Model itself (query property, automatic __tablename__, the shared metadata).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

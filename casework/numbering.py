@@ -7,14 +7,16 @@ anyway, so two people saving at the same moment never get the same number.
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.extensions import db
+from casework.extensions import Model, db
 
 
-class ReferenceCounter(db.Model):
+class ReferenceCounter(Model):
     """The last number handed out per (kind, year)."""
 
     __tablename__ = "reference_counters"
@@ -27,7 +29,7 @@ class ReferenceCounter(db.Model):
 def next_number(kind: str, year: int) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = ReferenceCounter.__table__
+    table = cast(sa.Table, ReferenceCounter.__table__)
     statement = (
         insert(table)
         .values(kind=kind, year=year, value=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from casework.permissions import PUBLIC_ENDPOINTS
 
@@ -23,7 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def require_sign_in() -> Response | None:
+def require_sign_in() -> BaseResponse | None:
     """Deny by default: every endpoint needs a signed-in user unless it is public."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.roles import Role
 from casework.database import TimestampMixin, UTCDateTime, enum_column
-from casework.extensions import db
+from casework.extensions import Model
 from casework.reference.models import Language
 from casework.reference.regions import Region
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
@@ -24,7 +24,7 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

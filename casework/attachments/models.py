@@ -10,13 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
 from casework.database import UTCDateTime, utcnow
-from casework.extensions import db
+from casework.extensions import Model
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,7 @@ bp = Blueprint("attachments", __name__)
 
 def _actor() -> User:
     """The signed-in user itself, not Flask-Login's proxy (the ORM needs the real object)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 @bp.post("/cases/<int:case_id>/attachments")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.accounts.models import User
 from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
 from casework.database import TimestampMixin, UTCDateTime, enum_column, utcnow
-from casework.extensions import db
+from casework.extensions import Model, db
 from casework.labels import LabelledEnum
 from casework.parties.pseudonyms import pseudonym
 from casework.people.models import Person
@@ -94,7 +94,7 @@ case_categories = sa.Table(
 )
 
 
-class Case(TimestampMixin, db.Model):
+class Case(TimestampMixin, Model):
     __tablename__ = "cases"
     __table_args__ = (
         sa.CheckConstraint(
@@ -181,7 +181,7 @@ class Case(TimestampMixin, db.Model):
         return self.reference
 
 
-class CaseParty(db.Model):
+class CaseParty(Model):
     """A person's part in a case, with their written consent to disclose their identity."""
 
     __tablename__ = "case_parties"
@@ -210,7 +210,7 @@ class CaseParty(db.Model):
         return pseudonym(self.role, self.pseudonym_index)
 
 
-class CaseAssignment(db.Model):
+class CaseAssignment(Model):
     __tablename__ = "case_assignments"
 
     case_id: Mapped[int] = mapped_column(
@@ -258,7 +258,7 @@ class EventKind(LabelledEnum):
         }
 
 
-class Event(db.Model):
+class Event(Model):
     """One entry of a case's timeline, written for people to read."""
 
     __tablename__ = "events"
@@ -274,7 +274,7 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class Note(db.Model):
+class Note(Model):
     __tablename__ = "notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -298,7 +298,7 @@ class TaskKind(LabelledEnum):
         }
 
 
-class CaseTask(db.Model):
+class CaseTask(Model):
     """Something that must be done on a case by a date, e.g. a notice the law requires."""
 
     __tablename__ = "case_tasks"
@@ -318,7 +318,7 @@ class CaseTask(db.Model):
         return self.done_at is not None
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     __tablename__ = "deadline_extensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -256,8 +256,10 @@ def display_value(name: str, value: Any) -> str:
     if name in labelled:
         return labelled[name](value).label
     if name in ("facility_id", "referred_to_id"):
-        model = Facility if name == "facility_id" else Authority
-        row = db.session.get(model, value)
+        row: Facility | Authority | None = (
+            db.session.get(Facility, value) if name == "facility_id"
+            else db.session.get(Authority, value)
+        )
         return row.name if row else "—"
     if name == "category_ids":
         rows = db.session.scalars(sa.select(Category).where(Category.id.in_(value))).all()

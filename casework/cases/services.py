@@ -98,7 +98,7 @@ def apply_transition(
     if transition.target is CaseStatus.CLOSED:
         case.outcome, case.closed_on = chosen, office_today()
         case.referred_to = authority if transition.needs_authority else None
-    elif reopening:
+    elif calendar is not None:  # reopening: the calendar was read above
         case.outcome = case.closed_on = case.referred_to = None
         # A reopened case is decided again within the full period, counted from today.
         case.decision_due = deadlines.decision_due(office_today(), calendar)

@@ -49,7 +49,7 @@ def deadline_helpers() -> dict[str, Any]:
 
 
 def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _load(case_id: int, permission: Permission) -> Case:
@@ -179,8 +179,11 @@ def assign(case_id: int):
     if not form.validate_on_submit():
         return _invalid_form(case, assign_form=form)
     user_id, role = form.chosen()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(400)
     try:
-        services.assign_case(case, db.session.get(User, user_id), role, actor=_actor())
+        services.assign_case(case, user, role, actor=_actor())
     except services.CaseError as error:
         return _refuse(case, error, form, assign_form=form)
     db.session.commit()

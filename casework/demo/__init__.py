@@ -17,7 +17,7 @@ from casework.extensions import db
 
 
 def database_has_users() -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
+    return db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() > 0
 
 
 def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:

@@ -232,9 +232,11 @@ def _first_action(office: Office, story: Story, age: int) -> None:
     case = story.case
     if not case.is_urgent or (age <= 3 and office.rng.random() < 0.6):
         return  # some urgent cases registered today still wait for their first action
-    case.first_action_on = case.first_action_due if age > 1 else case.registered_on
-    case.first_action_on = min(case.first_action_on, office.today)
-    story.add(moment(case.first_action_on, office.rng), EventKind.FIRST_ACTION,
+    due = case.first_action_due if age > 1 else case.registered_on
+    if due is None:  # never: urgent cases have a first-action deadline
+        return
+    case.first_action_on = first_action_on = min(due, office.today)
+    story.add(moment(first_action_on, office.rng), EventKind.FIRST_ACTION,
               office.caseworker_for(case))
 
 
@@ -278,13 +280,14 @@ def _assign(story: Story, user: User, role: AssignmentRole, at: datetime, by: Us
 def _forward_task(office: Office, story: Story, done_at: datetime) -> None:
     """Outside the mandate: the law gives a few working days to forward the complaint."""
     case = story.case
+    done_by = office.caseworker_for(case)
     task = CaseTask(kind=TaskKind.FORWARD_OUT_OF_MANDATE,
                     due_on=deadlines.forward_due(case.registered_on, office.calendar),
-                    done_at=done_at, done_by=office.caseworker_for(case))
+                    done_at=done_at, done_by=done_by)
     case.tasks.append(task)
-    story.add(done_at - timedelta(minutes=1), EventKind.OUT_OF_MANDATE, task.done_by,
+    story.add(done_at - timedelta(minutes=1), EventKind.OUT_OF_MANDATE, done_by,
               due=task.due_on)
-    story.add(task.done_at, EventKind.TASK_DONE, task.done_by, task=task.kind)
+    story.add(done_at, EventKind.TASK_DONE, done_by, task=task.kind)
 
 
 def _maybe_extend(office: Office, story: Story, investigation_on: date) -> None:
@@ -306,12 +309,13 @@ def _maybe_extend(office: Office, story: Story, investigation_on: date) -> None:
     case.decision_due = new_due
     notice_due = deadlines.extension_notice_due(extended_on, cal)
     done = notice_due < office.today and rng.random() < 0.85
+    done_at = moment(min(notice_due, office.today), rng) if done else None
+    done_by = office.caseworker_for(case) if done else None
     task = CaseTask(kind=TaskKind.NOTIFY_EXTENSION, due_on=notice_due,
-                    done_at=moment(min(notice_due, office.today), rng) if done else None,
-                    done_by=office.caseworker_for(case) if done else None)
+                    done_at=done_at, done_by=done_by)
     case.tasks.append(task)
-    if done:
-        story.add(task.done_at, EventKind.TASK_DONE, task.done_by, task=task.kind)
+    if done_at is not None and done_by is not None:
+        story.add(done_at, EventKind.TASK_DONE, done_by, task=task.kind)
 
 
 def _write_history(story: Story) -> None:

@@ -129,20 +129,22 @@ def ensure_authorities_and_facilities() -> tuple[list[Authority], list[Facility]
         national[key] = _authority(by_name, name, type=kind,
                                    parent=national.get(parent) if parent else None)
     facilities = {f.name: f for f in db.session.scalars(sa.select(Facility))}
-    for name, kind, region, capacity, cctv in data.FACILITIES:
+    for name, facility_type, region, capacity, cctv in data.FACILITIES:
         regional = {
             key: _authority(by_name, template.format(region=data.REGION_GENITIVE[region]),
                             type=atype, parent=national[parent], region=region)
             for key, template, atype, parent in data.REGIONAL_BODIES
         }
-        operator = regional.get(data.OPERATOR[kind]) or national[data.OPERATOR[kind]]
+        operator = (regional.get(data.OPERATOR[facility_type])
+                    or national[data.OPERATOR[facility_type]])
         administration = _authority(
             by_name, f"Администрация: {name}", type=AuthorityType.FACILITY_ADMINISTRATION,
             parent=operator, region=region, response_period_days=10,
         )
         if name not in facilities:
             facilities[name] = Facility(
-                name=name, type=kind, region=region, capacity=capacity, cctv_coverage=cctv,
+                name=name, type=facility_type, region=region, capacity=capacity,
+                cctv_coverage=cctv,
                 authority=administration, address=data.REGION_GENITIVE[region],
             )
             db.session.add(facilities[name])
@@ -181,7 +183,8 @@ class PeopleMaker:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.taken = set(db.session.scalars(sa.select(Person.iin).where(Person.iin.is_not(None))))
+        stored = db.session.scalars(sa.select(Person.iin).where(Person.iin.is_not(None)))
+        self.taken = {iin for iin in stored if iin is not None}
         self.detained: list[Person] = []
 
     def victim(self, facility: Facility | None) -> Person:

@@ -74,7 +74,7 @@ def _recent_cases_at(
     return _fetch(statement)
 
 
-def _fetch(statement: sa.Select[tuple[Case]]) -> list[Case]:
+def _fetch(statement: sa.Select[Case]) -> list[Case]:
     # Loaded up front: the page asks can() about each case (assignments) and names its facility.
     statement = statement.options(selectinload(Case.assignments), selectinload(Case.facility))
     return list(db.session.scalars(statement.order_by(Case.received_on.desc()).limit(LIMIT)))

@@ -28,7 +28,7 @@ bp = Blueprint("intake", __name__)
 
 def _actor() -> User:
     """The signed-in user itself, not Flask-Login's proxy (the ORM needs the real object)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _files_chosen_before(form: IntakeForm) -> list[str]:

@@ -38,7 +38,7 @@ def party_helpers() -> dict[str, Any]:
 
 
 def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _load_case(case_id: int) -> Case:

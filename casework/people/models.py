@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casework.database import TimestampMixin, enum_column
-from casework.extensions import db
+from casework.extensions import Model
 from casework.labels import LabelledEnum
 from casework.reference.models import Facility
 
@@ -53,7 +53,7 @@ def name_search_key(text: str) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())
 
 
-class Person(TimestampMixin, db.Model):
+class Person(TimestampMixin, Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)

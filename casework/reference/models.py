@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.database import TimestampMixin, enum_column
-from casework.extensions import db
+from casework.extensions import Model
 from casework.labels import LabelledEnum
 from casework.reference.regions import Region
 
@@ -91,7 +91,7 @@ class Language(LabelledEnum):
         return {"kk": _l("Kazakh"), "ru": _l("Russian"), "en": _l("English")}
 
 
-class Authority(TimestampMixin, db.Model):
+class Authority(TimestampMixin, Model):
     __tablename__ = "authorities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class Authority(TimestampMixin, db.Model):
         return self.name
 
 
-class Facility(TimestampMixin, db.Model):
+class Facility(TimestampMixin, Model):
     __tablename__ = "facilities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class Facility(TimestampMixin, db.Model):
         return self.name
 
 
-class Category(db.Model):
+class Category(Model):
     """A complaint category; names are kept in the three UI languages."""
 
     __tablename__ = "categories"
@@ -165,7 +165,7 @@ class CalendarDayKind(LabelledEnum):
         }
 
 
-class CalendarDay(db.Model):
+class CalendarDay(Model):
     """A government decision that overrides the normal calendar for one day."""
 
     __tablename__ = "calendar_days"
