@@ -35,7 +35,7 @@ def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
     )
     from casework.workdays import WorkingCalendar
 
-    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
+    rng = random.Random(seed)  # reproducible demo data, not secrets
     users = ensure_users()
     categories = ensure_categories()
     authorities, facilities = ensure_authorities_and_facilities()
