@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug import Response
 
@@ -176,19 +177,15 @@ def assign(case_id: int):
     case = _load(case_id, P.ASSIGN_CASE)
     form = AssignForm()
     form.set_choices(queries.assignable_users(), queries.open_case_counts())
-    if not form.validate_on_submit():
-        return _invalid_form(case, assign_form=form)
-    user_id, role = form.chosen()
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(400)
-    try:
+
+    def assign_chosen() -> None:
+        user_id, role = form.chosen()
+        user = db.session.get(User, user_id)
+        if user is None:
+            abort(400)
         services.assign_case(case, user, role, actor=_actor())
-    except services.CaseError as error:
-        return _refuse(case, error, form, assign_form=form)
-    db.session.commit()
-    flash(_("Assigned."), "success")
-    return _to_case(case)
+
+    return _perform(case, assign_chosen, _("Assigned."), form=form, form_name="assign_form")
 
 
 @bp.post("/cases/<int:case_id>/unassign")
@@ -196,16 +193,14 @@ def assign(case_id: int):
 def unassign(case_id: int):
     case = _load(case_id, P.ASSIGN_CASE)
     form = UnassignForm()
-    user = db.session.get(User, form.user.data) if form.validate_on_submit() else None
-    if user is None:
-        abort(400)
-    try:
+
+    def unassign_chosen() -> None:
+        user = db.session.get(User, form.user.data)
+        if user is None:
+            abort(400)
         services.unassign_case(case, user, actor=_actor())
-    except services.CaseError as error:
-        return _refuse(case, error)
-    db.session.commit()
-    flash(_("Assignment removed."), "success")
-    return _to_case(case)
+
+    return _perform(case, unassign_chosen, _("Assignment removed."), form=form)
 
 
 @bp.post("/cases/<int:case_id>/extend")
@@ -213,15 +208,13 @@ def unassign(case_id: int):
 def extend(case_id: int):
     case = _load(case_id, P.EXTEND_DEADLINE)
     form = ExtendForm()
-    if not form.validate_on_submit():
-        return _invalid_form(case, extend_form=form)
-    try:
-        services.extend_deadline(case, form.new_due.data, form.ground.data, actor=_actor())
-    except services.CaseError as error:
-        return _refuse(case, error, form, extend_form=form)
-    db.session.commit()
-    flash(_("Deadline extended. Notify the complainant."), "success")
-    return _to_case(case)
+    return _perform(
+        case,
+        lambda: services.extend_deadline(case, form.new_due.data, form.ground.data,
+                                         actor=_actor()),
+        _("Deadline extended. Notify the complainant."),
+        form=form, form_name="extend_form",
+    )
 
 
 @bp.post("/cases/<int:case_id>/tasks/<int:task_id>/done")
@@ -231,14 +224,14 @@ def task_done(case_id: int, task_id: int):
     task = db.get_or_404(CaseTask, task_id)
     if task.case_id != case.id:
         abort(404)
-    return _button(case, lambda: services.complete_task(task, actor=_actor()), _("Task done."))
+    return _perform(case, lambda: services.complete_task(task, actor=_actor()), _("Task done."))
 
 
 @bp.post("/cases/<int:case_id>/first-action")
 @requires(P.CHANGE_STATUS)
 def first_action(case_id: int):
     case = _load(case_id, P.CHANGE_STATUS)
-    return _button(case, lambda: services.record_first_action(case, actor=_actor()),
+    return _perform(case, lambda: services.record_first_action(case, actor=_actor()),
                    _("First action recorded."))
 
 
@@ -246,29 +239,11 @@ def first_action(case_id: int):
 @requires(P.CHANGE_STATUS)
 def out_of_mandate(case_id: int):
     case = _load(case_id, P.CHANGE_STATUS)
-    form = OutOfMandateForm()
-    if not form.validate_on_submit():
-        return _invalid_form(case, mandate_form=form)
-    try:
-        services.mark_out_of_mandate(case, actor=_actor())
-    except services.CaseError as error:
-        return _refuse(case, error)
-    db.session.commit()
-    flash(_("Marked as outside the mandate: forward the complaint."), "success")
-    return _to_case(case)
-
-
-def _button(case: Case, action: Callable[[], object], message: str) -> Response:
-    """A POST that is only a button: CSRF checked, one service called."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except services.CaseError as error:
-        return _refuse(case, error)
-    db.session.commit()
-    flash(message, "success")
-    return _to_case(case)
+    return _perform(
+        case, lambda: services.mark_out_of_mandate(case, actor=_actor()),
+        _("Marked as outside the mandate: forward the complaint."),
+        form=OutOfMandateForm(), form_name="mandate_form",
+    )
 
 
 @bp.post("/cases/<int:case_id>/notes")
@@ -276,11 +251,37 @@ def _button(case: Case, action: Callable[[], object], message: str) -> Response:
 def add_note(case_id: int):
     case = _load(case_id, P.ADD_NOTE)
     form = NoteForm()
+    return _perform(
+        case, lambda: services.add_note(case, form.body.data, actor=_actor()),
+        _("Note added."), form=form, form_name="note_form",
+    )
+
+
+def _perform(
+    case: Case,
+    action: Callable[[], object],
+    message: str,
+    *,
+    form: FlaskForm | None = None,
+    form_name: str | None = None,
+) -> Response | tuple[str, int]:
+    """One POST from the case page: check its form, call one service, commit, say so.
+
+    A form shown on the case page (`form_name`) comes back with its errors and the user's
+    input; a form that is only a button (CSRF token, hidden ids) is a bad request when wrong.
+    """
+    form = form or ConfirmForm()
+    shown = {form_name: form} if form_name else {}
     if not form.validate_on_submit():
-        return _invalid_form(case, note_form=form)
-    services.add_note(case, form.body.data, actor=_actor())
+        if not form_name:
+            abort(400)
+        return _invalid_form(case, **shown)
+    try:
+        action()
+    except services.CaseError as error:
+        return _refuse(case, error, form if form_name else None, **shown)
     db.session.commit()
-    flash(_("Note added."), "success")
+    flash(message, "success")
     return _to_case(case)
 
 
