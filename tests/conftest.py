@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from casework import create_app
+from casework.accounts.roles import Role
 from casework.extensions import db
+from casework.reference.regions import Region
 from config import TestConfig
 from tests import factories
 
@@ -83,6 +85,18 @@ class BrowserLikeClient(FlaskClient):
 @pytest.fixture
 def client(app: Flask) -> BrowserLikeClient:
     return app.test_client()
+
+
+@pytest.fixture
+def supervisor():
+    """The supervisor of the region the factories put cases in."""
+    return factories.make_user(Role.SUPERVISOR, region=Region.ASTANA)
+
+
+@pytest.fixture
+def caseworker():
+    """A caseworker of the same region's office."""
+    return factories.make_user(Role.CASEWORKER, region=Region.ASTANA)
 
 
 @pytest.fixture

@@ -26,16 +26,6 @@ from tests.factories import (
 from tests.test_lifecycle import audit_actions, event_kinds
 
 
-@pytest.fixture
-def supervisor():
-    return make_user(Role.SUPERVISOR, region=Region.ASTANA)
-
-
-@pytest.fixture
-def caseworker():
-    return make_user(Role.CASEWORKER, region=Region.ASTANA)
-
-
 def page(response) -> str:
     return response.get_data(as_text=True)
 

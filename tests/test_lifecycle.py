@@ -40,16 +40,6 @@ def event_kinds(case: Case) -> list[EventKind]:
     ))
 
 
-@pytest.fixture
-def supervisor():
-    return make_user(Role.SUPERVISOR, region=Region.ASTANA)
-
-
-@pytest.fixture
-def caseworker():
-    return make_user(Role.CASEWORKER, region=Region.ASTANA)
-
-
 def transition_inputs(transition) -> dict:
     return {
         "reason": "Because the file shows it" if transition.needs_reason else None,
