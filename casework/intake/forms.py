@@ -29,45 +29,30 @@ from casework.database import office_today
 from casework.extensions import db
 from casework.forms import MultiCheckboxField
 from casework.intake.services import (
-    EARLIEST_BIRTH_DATE,
     IntakeData,
     PartyInput,
     earliest_received_on,
 )
-from casework.people.iin import is_valid_iin, normalise_iin
-from casework.people.models import DetentionStatus, Person, Sex
+from casework.people.forms import (
+    PICK_AGAIN,
+    contact_field,
+    detail_fields,
+    identity_fields,
+    not_in_future,
+    optional_int,
+    posted_id,
+    registered_person,
+)
+from casework.people.models import DetentionStatus, Sex
 from casework.people.services import NewPerson, mask_iin
 from casework.permissions import can_identify_person
 from casework.reference.models import Category, Facility
 from casework.reference.regions import Region
-from casework.routing import MAX_DATABASE_ID
 from casework.templating import format_day
 
-IIN_ERROR = _l("IIN must be 12 digits with a valid check digit")
 BLANK_ROWS = 3  # rows offered without JavaScript
 MAX_VICTIMS = 30
 DESCRIPTION_MAX = 20000  # the case edit form's limit: a longer one could never be edited
-# The same words whether the id is unknown or names someone the user may not identify.
-PICK_AGAIN = _l("Pick the person again, or enter their details.")
-
-
-def optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-def posted_id(value: Any) -> Any:
-    """An id as posted; text that is no number stays text for validation to refuse politely."""
-    try:
-        return optional_int(value)
-    except ValueError:
-        return value
-
-
-def not_in_future(_form: Form, field: Field) -> None:
-    if field.data and field.data > office_today():
-        raise ValidationError(_l("The date cannot be in the future."))
 
 
 def received_recently(_form: Form, field: Field) -> None:
@@ -77,26 +62,6 @@ def received_recently(_form: Form, field: Field) -> None:
         raise ValidationError(
             _l("The date received cannot be earlier than %(day)s.", day=format_day(earliest))
         )
-
-
-def plausible_birth_date(_form: Form, field: Field) -> None:
-    if field.data and field.data < EARLIEST_BIRTH_DATE:
-        raise ValidationError(
-            _l("The date of birth cannot be earlier than %(day)s.",
-               day=format_day(EARLIEST_BIRTH_DATE))
-        )
-
-
-def valid_iin(_form: Form, field: Field) -> None:
-    if field.data and not is_valid_iin(field.data):
-        raise ValidationError(IIN_ERROR)
-
-
-def _person(person_id: object) -> Person | None:
-    """The person a posted id names; a tampered id (text, out of range) names nobody."""
-    if not isinstance(person_id, int) or not 0 < person_id <= MAX_DATABASE_ID:
-        return None
-    return db.session.get(Person, person_id)
 
 
 def clear_errors(form: Form) -> None:
@@ -113,11 +78,7 @@ class PartyForm(Form):
     """A person in a case: someone already registered (person_id) or someone new."""
 
     person_id = HiddenField(_l("Registered person"), filters=[posted_id])
-    full_name = StringField(_l("Full name"), validators=[Length(max=200)])
-    iin = StringField(
-        _l("IIN"), filters=[normalise_iin], validators=[valid_iin],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
+    full_name, iin = identity_fields()
     consents_to_disclosure = BooleanField(_l("Consents in writing to disclose their identity"))
     consent_scope = StringField(_l("Consent covers (to whom)"), validators=[Length(max=300)])
     is_reprisal_risk = BooleanField(_l("At risk of reprisals"))
@@ -133,7 +94,7 @@ class PartyForm(Form):
         the answer neither names the person nor tells whether the id exists."""
         if field.data is None or field.data == "":
             return
-        person = _person(field.data)
+        person = registered_person(field.data)
         if person is None or self.actor is None or not can_identify_person(self.actor, person):
             field.data = None
             raise ValidationError(PICK_AGAIN)
@@ -162,7 +123,7 @@ class PartyForm(Form):
 
 
 class ComplainantForm(PartyForm):
-    contact = StringField(_l("Contact (phone, address, e-mail)"), validators=[Length(max=300)])
+    contact = contact_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,14 +140,7 @@ class ComplainantForm(PartyForm):
 
 
 class VictimForm(PartyForm):
-    birth_date = DateField(
-        _l("Date of birth"), validators=[Optional(), not_in_future, plausible_birth_date]
-    )
-    sex = SelectField(_l("Sex"), choices=Sex.choices, default=Sex.UNKNOWN.value)
-    detention_status = SelectField(
-        _l("Detention status"), choices=DetentionStatus.choices,
-        default=DetentionStatus.UNKNOWN.value,
-    )
+    birth_date, sex, detention_status = detail_fields()
 
     def is_blank(self) -> bool:
         typed_date = any(str(v).strip() for v in self.birth_date.raw_data or [])

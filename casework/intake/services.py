@@ -44,7 +44,6 @@ from casework.workdays import WorkingCalendar
 
 NOT_HELD = (DetentionStatus.NOT_DETAINED, DetentionStatus.UNKNOWN)
 RECEIVED_WITHIN_YEARS = 10
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
 class IntakeError(ValueError):

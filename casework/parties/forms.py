@@ -17,22 +17,19 @@ from wtforms.validators import Length, Optional, ValidationError
 from casework.accounts.models import User
 from casework.cases.models import CaseParty, PartyRole
 from casework.database import office_today
-from casework.extensions import db
-from casework.intake.forms import (
-    PICK_AGAIN,
-    not_in_future,
-    plausible_birth_date,
-    posted_id,
-    valid_iin,
-)
 from casework.parties.services import Consent, NewParty, PartyChanges
-from casework.people.iin import normalise_iin
+from casework.people.forms import (
+    PICK_AGAIN,
+    contact_field,
+    detail_fields,
+    identity_fields,
+    not_in_future,
+    posted_id,
+    registered_person,
+)
 from casework.people.models import DetentionStatus, Person, Sex
 from casework.people.services import NewPerson, mask_iin
 from casework.permissions import can_identify_person
-from casework.routing import MAX_DATABASE_ID
-
-CONTACT_LABEL = _l("Contact (phone, address, e-mail)")
 
 
 class ConsentFields(FlaskForm):
@@ -60,7 +57,7 @@ class ConsentFields(FlaskForm):
 
 
 class EditPartyForm(ConsentFields):
-    contact = StringField(CONTACT_LABEL, validators=[Length(max=300)])
+    contact = contact_field()
 
     @classmethod
     def for_party(cls, party: CaseParty, *, shows_identity: bool) -> EditPartyForm:
@@ -94,20 +91,9 @@ class AddPartyForm(ConsentFields):
     person_id = RadioField(
         _l("Person"), coerce=posted_id, validate_choice=False, default=None
     )
-    full_name = StringField(_l("Full name"), validators=[Length(max=200)])
-    iin = StringField(
-        _l("IIN"), filters=[normalise_iin], validators=[valid_iin],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
-    birth_date = DateField(
-        _l("Date of birth"), validators=[Optional(), not_in_future, plausible_birth_date]
-    )
-    sex = SelectField(_l("Sex"), choices=Sex.choices, default=Sex.UNKNOWN.value)
-    detention_status = SelectField(
-        _l("Detention status"), choices=DetentionStatus.choices,
-        default=DetentionStatus.UNKNOWN.value,
-    )
-    contact = StringField(CONTACT_LABEL, validators=[Length(max=300)])
+    full_name, iin = identity_fields()
+    birth_date, sex, detention_status = detail_fields()
+    contact = contact_field()
 
     def __init__(
         self, *args: Any, actor: User, found: Sequence[Person] = (), **kwargs: Any
@@ -123,10 +109,7 @@ class AddPartyForm(ConsentFields):
 
     def _picked(self) -> Person | None:
         """The posted person, if the actor may identify them; a tampered id names nobody."""
-        person_id = self.person_id.data
-        if not isinstance(person_id, int) or not 0 < person_id <= MAX_DATABASE_ID:
-            return None
-        person = db.session.get(Person, person_id)
+        person = registered_person(self.person_id.data)
         return person if person is not None and can_identify_person(self.actor, person) else None
 
     def validate_person_id(self, field: Field) -> None:
