@@ -12,7 +12,8 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def _labels(cls) -> dict[str, LazyString]:
-        raise NotImplementedError
+        """Each enum declares its labels here, as lazy strings so they follow the language."""
+        raise NotImplementedError  # every subclass overrides this
 
     @property
     def label(self) -> str:

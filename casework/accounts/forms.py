@@ -111,7 +111,7 @@ class PasswordFields(FlaskForm):
 
 
 class NewUserForm(UserForm, PasswordFields):
-    pass
+    """A new account: its details and its first password."""
 
 
 class EditUserForm(UserForm):
@@ -119,7 +119,7 @@ class EditUserForm(UserForm):
 
 
 class ResetPasswordForm(PasswordFields):
-    pass
+    """A new password set by an administrator."""
 
 
 class UserFilterForm(FlaskForm):

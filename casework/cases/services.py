@@ -50,11 +50,11 @@ class CaseError(Exception):
 
 
 class InvalidTransition(CaseError):
-    pass
+    """The lifecycle table has no such step from the case's status, or its conditions fail."""
 
 
 class NotAllowed(CaseError):
-    pass
+    """The actor's role or relation to the case does not allow this."""
 
 
 class StaleEdit(CaseError):

@@ -101,7 +101,8 @@ class PartyForm(Form):
         self.picked_label = f"{person.full_name} {mask_iin(person.iin)}".strip()
 
     def new_person(self) -> NewPerson:
-        raise NotImplementedError
+        """The details typed for someone new; each kind of party asks for different ones."""
+        raise NotImplementedError  # ComplainantForm and VictimForm say which
 
     def to_input(self) -> PartyInput:
         return PartyInput(
