@@ -72,17 +72,12 @@ class Page:
         return self.number < self.pages
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filter_clauses(f: CaseFilters, today: date) -> list[sa.ColumnElement[bool]]:
     """Conditions on the cases table only (EXISTS, no joins), so the count needs no wrapping."""
     clauses: list[sa.ColumnElement[bool]] = []
     if text := f.text.strip():
-        pattern = f"%{_escape_like(text)}%"
-        clauses.append(sa.or_(Case.summary.ilike(pattern, escape="\\"),
-                              Case.reference.ilike(pattern, escape="\\")))
+        clauses.append(sa.or_(Case.summary.icontains(text, autoescape=True),
+                              Case.reference.icontains(text, autoescape=True)))
     if f.status is not None:
         clauses.append(Case.status == f.status)
     if f.category_id is not None:
