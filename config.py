@@ -34,6 +34,19 @@ class Config:
     URGENT_ACTION_DAYS = _env_int("CASEWORK_URGENT_ACTION_DAYS", 1)
     MAX_EXTENSION_MONTHS = _env_int("CASEWORK_MAX_EXTENSION_MONTHS", 2)
     DUE_SOON_DAYS = _env_int("CASEWORK_DUE_SOON_DAYS", 5)
+    # Recommendations (DESIGN.md §4): the reply period is each authority's own (15 working
+    # days by law unless set otherwise); "due soon" and repeat findings in calendar terms.
+    RECOMMENDATION_DUE_SOON_DAYS = _env_int("CASEWORK_RECOMMENDATION_DUE_SOON_DAYS", 7)
+    REPEAT_FINDING_MONTHS = _env_int("CASEWORK_REPEAT_FINDING_MONTHS", 24)
+
+    # Reminder digests (flask casework send-reminders). Links in mails point to BASE_URL.
+    BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("CASEWORK_MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("CASEWORK_MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("CASEWORK_MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("CASEWORK_MAIL_PASSWORD", "")
+    MAIL_USE_STARTTLS = os.environ.get("CASEWORK_MAIL_STARTTLS", "0") == "1"
+    MAIL_SENDER = os.environ.get("CASEWORK_MAIL_SENDER", "casework@localhost")
 
     LANGUAGES = ("kk", "ru", "en")
     BABEL_DEFAULT_LOCALE = os.environ.get("CASEWORK_DEFAULT_LANGUAGE", "ru")

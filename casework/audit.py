@@ -45,6 +45,16 @@ class AuditAction(enum.StrEnum):
     CALENDAR_DAY_SAVED = "calendar_day_saved"
     CALENDAR_DAY_DELETED = "calendar_day_deleted"
     PEOPLE_SEARCHED = "people_searched"
+    RECOMMENDATION_DRAFTED = "recommendation_drafted"
+    RECOMMENDATION_EDITED = "recommendation_edited"
+    RECOMMENDATION_STEP = "recommendation_step"
+    REPLY_RECORDED = "reply_recorded"
+    IMPLEMENTATION_VERIFIED = "implementation_verified"
+    RECOMMENDATION_DEADLINE_CHANGED = "recommendation_deadline_changed"
+    RECOMMENDATION_REASSIGNED = "recommendation_reassigned"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    RECOMMENDATIONS_EXPORTED = "recommendations_exported"
+    DIGEST_SENT = "digest_sent"
 
 
 class AuditEntry(Model):

@@ -14,10 +14,18 @@ from casework.cases.models import (
 )
 from casework.numbering import ReferenceCounter
 from casework.people.models import Person
+from casework.recommendations.models import (
+    DeadlineChange,
+    Recommendation,
+    Reply,
+    Verification,
+)
+from casework.reminders.models import SentDigest
 from casework.reference.models import Authority, CalendarDay, Category, Facility
 
 __all__ = [
     "Attachment", "AuditEntry", "Authority", "CalendarDay", "Case", "CaseAssignment",
     "CaseParty", "CaseTask", "Category", "DeadlineExtension", "Event", "Facility", "Note",
-    "Person", "ReferenceCounter", "User", "UserRole",
+    "Person", "ReferenceCounter", "User", "UserRole", "DeadlineChange", "Recommendation",
+    "Reply", "SentDigest", "Verification",
 ]

@@ -43,3 +43,8 @@ def next_number(kind: str, year: int) -> int:
 
 def case_reference(year: int) -> str:
     return f"{year}-{next_number('case', year):05d}"
+
+
+def recommendation_number(year: int) -> str:
+    """Issued recommendations are numbered per year in their own series: R-2026-00012."""
+    return f"R-{year}-{next_number('recommendation', year):05d}"

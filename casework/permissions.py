@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from casework.attachments.models import Attachment
     from casework.cases.models import Case, CaseParty
     from casework.people.models import Person
+    from casework.recommendations.models import Recommendation
     from casework.reference.regions import Region
 
 
@@ -42,12 +43,19 @@ class Permission(enum.StrEnum):
     SEARCH_PEOPLE = "search_people"
     VIEW_CASE_AUDIT = "view_case_audit"
     VIEW_STATISTICS = "view_statistics"
+    READ_RECOMMENDATION = "read_recommendation"
+    DRAFT_RECOMMENDATION = "draft_recommendation"
+    FOLLOW_UP_RECOMMENDATION = "follow_up_recommendation"  # replies, verifications, drafts
+    ISSUE_RECOMMENDATION = "issue_recommendation"  # and withdraw, close, deadlines, reassign
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
 
 
 P = Permission
-_CASE_READERS = {P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT, P.DOWNLOAD_ATTACHMENT}
+_CASE_READERS = {
+    P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT, P.DOWNLOAD_ATTACHMENT, P.READ_RECOMMENDATION,
+}
+_RECOMMENDATION_WRITERS = {P.DRAFT_RECOMMENDATION, P.FOLLOW_UP_RECOMMENDATION}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE}),
@@ -56,13 +64,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {
             P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.CLOSE_CASE,
             P.REOPEN_CASE, P.ASSIGN_CASE, P.EXTEND_DEADLINE, P.SEARCH_PEOPLE,
-            P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS,
+            P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS, P.ISSUE_RECOMMENDATION,
         }
+        | _RECOMMENDATION_WRITERS
     ),
     Role.CASEWORKER: frozenset(
         _CASE_READERS
         | {P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.SEARCH_PEOPLE,
            P.VIEW_STATISTICS}
+        | _RECOMMENDATION_WRITERS
     ),
     Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY}),
     # No people search: a monitor may not identify anyone without consent (§5).
@@ -173,6 +183,30 @@ def can_record_consent(user: User, party: CaseParty) -> bool:
     return all(can(user, P.SEE_IDENTITY, other.case) for other in elsewhere)
 
 
+def supervises_recommendation(user: User, recommendation: Recommendation) -> bool:
+    return user.has_role(Role.SUPERVISOR) and covers_region(user, recommendation.region)
+
+
+def can_read_recommendation(user: User, recommendation: Recommendation) -> bool:
+    """Whoever reads its case, its region's supervisor, and the caseworker following it up."""
+    return (
+        supervises_recommendation(user, recommendation)
+        or recommendation.owner_id == user.id
+        or (recommendation.case is not None and can_read_case(user, recommendation.case))
+    )
+
+
+def can_follow_up_recommendation(user: User, recommendation: Recommendation) -> bool:
+    """Record replies and verifications, edit a draft: its region's supervisor, or a
+    caseworker who follows it up, drafted it or is assigned to its case."""
+    if supervises_recommendation(user, recommendation):
+        return True
+    return user.has_role(Role.CASEWORKER) and (
+        user.id in (recommendation.owner_id, recommendation.drafted_by_id)
+        or (recommendation.case is not None and is_assigned(user, recommendation.case))
+    )
+
+
 CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.READ_CASE: can_read_case,
     P.ADD_NOTE: can_read_case,
@@ -185,10 +219,14 @@ CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.ASSIGN_CASE: in_supervised_region,
     P.EXTEND_DEADLINE: in_supervised_region,
     P.VIEW_CASE_AUDIT: in_supervised_region,
+    P.DRAFT_RECOMMENDATION: can_work_on_case,
 }
 # Rules on objects inside a case that need more than the case to decide.
 OBJECT_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.DOWNLOAD_ATTACHMENT: can_download_attachment,
+    P.READ_RECOMMENDATION: can_read_recommendation,
+    P.FOLLOW_UP_RECOMMENDATION: can_follow_up_recommendation,
+    P.ISSUE_RECOMMENDATION: supervises_recommendation,
 }
 
 
@@ -283,3 +321,21 @@ def identifiable_people_clause(user: User) -> sa.ColumnElement[bool]:
     return sa.exists().where(
         party.person_id == Person.id, sa.or_(seen_in_case, consented_in_readable_case)
     )
+
+
+def visible_recommendations_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_read_recommendation, for the register and the dashboard."""
+    from casework.cases.models import Case
+    from casework.recommendations.models import Recommendation
+
+    if not has_permission(user, P.READ_RECOMMENDATION):
+        return sa.false()
+    if user.has_role(Role.SUPERVISOR) and user.region is None:
+        return sa.true()  # the whole country: skip the case subquery below
+    clauses: list[sa.ColumnElement[bool]] = [
+        Recommendation.owner_id == user.id,
+        Recommendation.case_id.in_(sa.select(Case.id).where(visible_cases_clause(user))),
+    ]
+    if user.has_role(Role.SUPERVISOR):
+        clauses.append(Recommendation.region == user.region)
+    return sa.or_(*clauses)

@@ -20,6 +20,14 @@ from casework.cases.models import (
 from casework.extensions import db
 from casework.people.iin import iin_check_digit
 from casework.people.models import Person
+from casework.recommendations.lifecycle import (
+    Implementation,
+    Priority,
+    RecordStatus,
+    Response,
+    Scope,
+)
+from casework.recommendations.models import Recommendation
 from casework.reference.models import (
     Authority,
     AuthorityType,
@@ -145,3 +153,41 @@ def add_party(case: Case, person: Person | None = None, **kw) -> CaseParty:
     db.session.add(party)
     db.session.flush()
     return party
+
+
+def make_recommendation(
+    case: Case | None = None,
+    *,
+    record_status: RecordStatus = RecordStatus.DRAFT,
+    issued_on: date = date(2026, 10, 1),
+    drafted_by: User | None = None,
+    **kw,
+) -> Recommendation:
+    """A recommendation row as the database would hold it; an issued one (or closed) gets a
+    number, its issue date and both deadlines. Business rules are tested via the services."""
+    n = next(_sequence)
+    case = case or make_case(status=CaseStatus.RECOMMENDATION)
+    drafted_by = drafted_by or make_user(Role.CASEWORKER, region=case.region)
+    issued = record_status in (RecordStatus.ISSUED, RecordStatus.CLOSED)
+    recommendation = Recommendation(
+        case=case,
+        region=kw.pop("region", case.region),
+        authority=kw.pop("authority", None) or make_authority(),
+        facility=kw.pop("facility", case.facility),
+        text=kw.pop("text", f"Recommendation number {n}"),
+        scope=kw.pop("scope", Scope.STRUCTURAL),
+        priority=kw.pop("priority", Priority.MEDIUM),
+        record_status=record_status,
+        response=kw.pop("response", Response.AWAITING),
+        implementation=kw.pop("implementation", Implementation.NOT_STARTED),
+        drafted_by=drafted_by,
+        owner=kw.pop("owner", drafted_by),
+        number=kw.pop("number", f"R-2026-{n:05d}" if issued else None),
+        issued_on=issued_on if issued else None,
+        reply_due=kw.pop("reply_due", date(2026, 10, 22) if issued else None),
+        implementation_due=kw.pop("implementation_due", date(2027, 1, 1) if issued else None),
+        **kw,
+    )
+    db.session.add(recommendation)
+    db.session.flush()
+    return recommendation

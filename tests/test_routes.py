@@ -25,6 +25,8 @@ from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskKind
 from casework.extensions import db
+from casework.recommendations.lifecycle import RecordStatus
+from casework.recommendations.models import Recommendation
 from casework.permissions import (
     CASE_RULES,
     OBJECT_RULES,
@@ -39,10 +41,11 @@ from tests import factories
 
 # URL arguments that point into a case: access to them follows the case's object rules.
 CASE_ARGUMENTS = frozenset(
-    {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id"}
+    {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id",
+     "recommendation_id"}
 )
 # Objects inside a case with rules of their own (OBJECT_RULES), by the URL argument naming them.
-ARGUMENT_MODELS = {"attachment_id": Attachment}
+ARGUMENT_MODELS = {"attachment_id": Attachment, "recommendation_id": Recommendation}
 OTHER_ARGUMENTS = frozenset(
     {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
 )
@@ -79,7 +82,12 @@ def _case_objects(case: Case, author: User) -> dict[str, int]:
     )
     db.session.add_all([attachment, task, note, extension])
     db.session.flush()
+    # Issued, drafted by the case's caseworker (or the colleague): every follow-up action applies.
+    recommendation = factories.make_recommendation(
+        case, record_status=RecordStatus.ISSUED, drafted_by=author
+    )
     return {
+        "recommendation_id": recommendation.id,
         "case_id": case.id, "party_id": party.id, "attachment_id": attachment.id,
         "task_id": task.id, "note_id": note.id, "extension_id": extension.id,
         "person_id": party.person_id,

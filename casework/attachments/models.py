@@ -29,6 +29,13 @@ class Attachment(Model):
     is_confidential: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A file sent with an authority's reply, or the evidence of a verification.
+    reply_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendation_replies.id"), index=True
+    )
+    verification_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendation_verifications.id"), index=True
+    )
 
     uploaded_by: Mapped[User] = relationship()
     # Read-only: a file is added through Case.attachments; permission checks need its case.

@@ -28,7 +28,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from casework.accounts.models import User
-from casework.cases.lifecycle import CaseStatus, Transition, transitions_from
+from casework.cases.lifecycle import (
+    CaseStatus,
+    Transition,
+    open_recommendations,
+    transitions_from,
+)
 from casework.cases.models import AssignmentRole, Case, TaskKind
 from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users, open_case_counts
 from casework.cases.services import ASSIGNABLE_ROLES
@@ -116,6 +121,10 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
     # The services check the outcome against the transition, with a clearer message.
     outcome = SelectField(_l("Outcome"), validators=[Optional()], validate_choice=False)
+    why_open = TextAreaField(
+        _l("Why close while recommendations are still open"),
+        validators=[Optional(), Length(max=5000)],
+    )
     authority = SelectField(
         _l("Referred to"), coerce=optional_id,
         invalid_value_message=_l("Choose a body from the list."),
@@ -253,6 +262,7 @@ def case_page_forms(
         mandate_form = prefix_ids(mandate_form or OutOfMandateForm(formdata=None), "mandate")
     return {
         "actions": transition_actions(case, user, transition_forms or {}),
+        "open_recommendations": open_recommendations(case),
         "assign_form": assign_form and prefix_ids(assign_form, "assign"),
         "extend_form": extend_form and prefix_ids(extend_form, "extend"),
         "note_form": prefix_ids(note_form or NoteForm(formdata=None), "note"),

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from casework.labels import LabelledEnum
 from casework.permissions import Permission
+from casework.recommendations.lifecycle import ISSUED_RECORDS, OPEN_RECORDS
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
@@ -72,6 +73,18 @@ def open_tasks_remain(case: Case) -> LazyString | None:
     return None
 
 
+def no_issued_recommendation(case: Case) -> LazyString | None:
+    if not any(r.record_status in ISSUED_RECORDS for r in case.recommendations):
+        return _l("A supervisor must first issue at least one recommendation.")
+    return None
+
+
+def open_recommendations(case: Case) -> int:
+    """Drafts and issued recommendations not yet closed: closing the case with them open
+    needs the supervisor's recorded reason (services.apply_transition)."""
+    return sum(r.record_status in OPEN_RECORDS for r in case.recommendations)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -119,9 +132,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "start_follow_up", S.RECOMMENDATION, S.FOLLOW_UP, P.CHANGE_STATUS,
-        _l("Recommendations issued: start follow-up"), needs_reason=True,
-        # Until recommendations are tracked (issue 3) the user describes those issued.
-        reason_label=_l("Recommendations issued (addressee, date, number)"),
+        _l("Recommendations issued: start follow-up"), guard=no_issued_recommendation,
     ),
     Transition(
         "close", S.FOLLOW_UP, S.CLOSED, P.CLOSE_CASE, _l("Close the case"), needs_reason=True,

@@ -21,6 +21,7 @@ from casework.reference.regions import Region
 
 if TYPE_CHECKING:
     from casework.attachments.models import Attachment
+    from casework.recommendations.models import Recommendation
 
 
 class CaseKind(LabelledEnum):
@@ -147,6 +148,9 @@ class Case(TimestampMixin, Model):
     )
     extensions: Mapped[list[DeadlineExtension]] = relationship(order_by="DeadlineExtension.id")
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id.desc()")
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="case", order_by="Recommendation.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -238,6 +242,7 @@ class EventKind(LabelledEnum):
     OUT_OF_MANDATE = "out_of_mandate"
     PARTY_ADDED = "party_added"
     PARTY_EDITED = "party_edited"
+    RECOMMENDATION = "recommendation"
 
     @classmethod
     def _labels(cls):
@@ -255,6 +260,7 @@ class EventKind(LabelledEnum):
             "out_of_mandate": _l("Found outside the mandate"),
             "party_added": _l("Party added"),
             "party_edited": _l("Party details changed"),
+            "recommendation": _l("Recommendation"),
         }
 
 

@@ -12,12 +12,19 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.audit import AuditAction, diff, record
 from casework.cases import deadlines
-from casework.cases.lifecycle import TRANSITIONS_BY_ACTION, CaseStatus, Outcome, Transition
+from casework.cases.lifecycle import (
+    TRANSITIONS_BY_ACTION,
+    CaseStatus,
+    Outcome,
+    Transition,
+    open_recommendations,
+)
 from casework.cases.models import (
     AssignmentRole,
     Case,
@@ -82,14 +89,16 @@ def apply_transition(
     reason: str | None = None,
     outcome: Outcome | str | None = None,
     authority: Authority | None = None,
+    why_open: str | None = None,
 ) -> Transition:
     """Move the case along one transition of the lifecycle table; the only place that sets
-    a case's status."""
+    a case's status. Closing a case whose recommendations are still open needs `why_open`."""
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None:
         raise InvalidTransition(_("There is no such action."))
     reason = (reason or "").strip()
     chosen = _check_transition(case, transition, actor, reason, outcome or None, authority)
+    why_open = _why_close_with_open_recommendations(case, transition, why_open)
     reopening = transition.source is CaseStatus.CLOSED
     # Read the calendar before changing the case: the query would flush a half-made change.
     calendar = WorkingCalendar.load() if reopening else None
@@ -106,14 +115,32 @@ def apply_transition(
         _finish_open_tasks(case, TaskKind.FORWARD_OUT_OF_MANDATE, actor)
     add_event(
         case, EventKind.TRANSITION, actor=actor, action=action, reason=reason,
-        outcome=chosen, **{"from": before["status"], "to": transition.target},
+        outcome=chosen, why_open=why_open, **{"from": before["status"], "to": transition.target},
     )
     record(
         AuditAction.CASE_TRANSITION, actor=actor, obj=case,
         changes={**diff(before, case.snapshot()), "action": action, "reason": reason,
-                 "version": version},
+                 "why_open": why_open, "version": version},
     )
     return transition
+
+
+def _why_close_with_open_recommendations(
+    case: Case, transition: Transition, why_open: str | None
+) -> str:
+    """A case closes with recommendations still open only when the supervisor says why."""
+    if transition.target is not CaseStatus.CLOSED or not (count := open_recommendations(case)):
+        return ""
+    why_open = (why_open or "").strip()
+    if not why_open:
+        raise InvalidTransition(
+            ngettext("%(num)d recommendation of this case is still open: say why the case "
+                     "closes anyway.",
+                     "%(num)d recommendations of this case are still open: say why the case "
+                     "closes anyway.", count),
+            field="why_open",
+        )
+    return why_open
 
 
 def check_transition_possible(case: Case, transition: Transition, *, actor: User) -> None:

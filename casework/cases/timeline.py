@@ -16,6 +16,7 @@ from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKi
 from casework.cases.queries import FIELD_LABELS
 from casework.extensions import db
 from casework.parties.display import event_lines as party_event_lines
+from casework.recommendations.display import event_lines as recommendation_event_lines
 from casework.templating import format_day
 
 
@@ -28,6 +29,8 @@ def add_event(case: Case, kind: EventKind, *, actor: User | None, **data: Any) -
 def describe(event: Event) -> list[str]:
     """The details of an event as lines for people, in the reader's language."""
     data = event.data
+    if event.kind is EventKind.RECOMMENDATION:
+        return recommendation_event_lines(event)
     lines: list[str] = []
     if "from" in data and "to" in data and event.kind is EventKind.TRANSITION:
         lines.append(_("%(old)s → %(new)s", old=CaseStatus(data["from"]).label,
@@ -46,6 +49,8 @@ def describe(event: Event) -> list[str]:
     if data.get("fields"):
         lines.append(", ".join(str(FIELD_LABELS.get(f, f)) for f in data["fields"]))
     lines.extend(data[key] for key in ("reason", "ground") if data.get(key))
+    if data.get("why_open"):
+        lines.append(_("Closed with recommendations open: %(why)s", why=data["why_open"]))
     if event.kind is EventKind.ATTACHMENT_ADDED:
         lines.extend(attachment_event_lines(event))  # file name only for who may download
     if event.kind in (EventKind.PARTY_ADDED, EventKind.PARTY_EDITED):

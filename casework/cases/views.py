@@ -163,6 +163,7 @@ def transition(case_id: int):
             case, step.action, actor=_actor(), reason=form.reason.data,
             outcome=form.outcome.data or None,
             authority=db.session.get(Authority, authority_id) if authority_id else None,
+            why_open=form.why_open.data,
         )
     except services.InvalidTransition as error:
         return _refuse(case, error, form, transition_forms=failed)

@@ -1,0 +1,372 @@
+"""Business rules for recommendations: drafting, four-eyes issuing, replies, verifications,
+deadline changes, reassignment and follow-up scheduling (DESIGN.md §4).
+
+Like the case services, every function checks the actor's rights itself, writes its audit entry
+and its case timeline event, and leaves the commit to the caller so that both are atomic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from casework.accounts.models import User
+from casework.accounts.roles import Role
+from casework.audit import AuditAction, diff, record
+from casework.cases.deadlines import add_months
+from casework.cases.models import Case, EventKind
+from casework.cases.services import CaseError, InvalidTransition, NotAllowed
+from casework.cases.timeline import add_event
+from casework.database import office_today
+from casework.extensions import db
+from casework.numbering import recommendation_number
+from casework.permissions import Permission, can, covers_region
+from casework.recommendations import deadlines
+from casework.recommendations.lifecycle import (
+    IMPLEMENTATION_STEPS,
+    ISSUED_RECORDS,
+    RECORD_STEPS_BY_ACTION,
+    RESPONSE_STEPS,
+    Implementation,
+    Priority,
+    RecordStatus,
+    RecordStep,
+    Response,
+    Scope,
+)
+from casework.recommendations.models import (
+    DeadlineChange,
+    DeadlineKind,
+    Recommendation,
+    Reply,
+    Verification,
+    VerificationMethod,
+)
+from casework.reference.models import Authority, Category, Facility
+from casework.workdays import WorkingCalendar
+
+P = Permission
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed(_("You are not allowed to do this on this recommendation."))
+
+
+def _log(
+    recommendation: Recommendation,
+    action: AuditAction,
+    *,
+    actor: User,
+    step: str,
+    changes: dict[str, Any],
+    **event: Any,
+) -> None:
+    """The audit entry, and the event on the case timeline when the recommendation has a case."""
+    record(action, actor=actor, obj=recommendation, changes=changes)
+    if recommendation.case is not None:
+        add_event(recommendation.case, EventKind.RECOMMENDATION, actor=actor, step=step,
+                  number=recommendation.number, recommendation_id=recommendation.id,
+                  **event)
+
+
+def _check_past_date(day: date, recommendation: Recommendation, field: str) -> None:
+    """A date the authority or the office acted on: not in the future, not before the issue."""
+    if day > office_today():
+        raise CaseError(_("The date cannot be in the future."), field=field)
+    if recommendation.issued_on and day < recommendation.issued_on:
+        raise CaseError(_("The date cannot be before the recommendation was issued."),
+                        field=field)
+
+
+def _text(value: str | None, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise CaseError(message, field=field)
+    return value
+
+
+# -- drafting ---------------------------------------------------------------------------------
+
+
+def draft(
+    case: Case,
+    *,
+    actor: User,
+    text: str,
+    authority: Authority,
+    scope: Scope,
+    priority: Priority = Priority.MEDIUM,
+    facility: Facility | None = None,
+    category: Category | None = None,
+) -> Recommendation:
+    """A caseworker's (or supervisor's) draft; it binds nobody until a supervisor issues it."""
+    _require(can(actor, P.DRAFT_RECOMMENDATION, case))
+    if not case.is_open:
+        raise CaseError(_("A closed case gets no new recommendations."))
+    recommendation = Recommendation(
+        case=case, region=case.region, authority=authority, facility=facility or case.facility,
+        category=category, scope=scope, priority=priority,
+        text=_text(text, "text", _("Write the recommendation.")),
+        drafted_by=actor, owner=_default_owner(case, actor),
+    )
+    db.session.add(recommendation)
+    db.session.flush()
+    _log(recommendation, AuditAction.RECOMMENDATION_DRAFTED, actor=actor, step="drafted",
+         changes=diff({}, recommendation.snapshot()))
+    return recommendation
+
+
+def _default_owner(case: Case, actor: User) -> User:
+    """Whoever follows the recommendation up: the drafting caseworker, or else the case's."""
+    if actor.has_role(Role.CASEWORKER):
+        return actor
+    caseworkers = [a.user for a in case.assignments if a.user.has_role(Role.CASEWORKER)]
+    return caseworkers[0] if caseworkers else actor
+
+
+def edit_draft(
+    recommendation: Recommendation, *, actor: User, expected_version: int, **changes: Any
+) -> None:
+    """Change a draft's text, addressee, facility, category, scope or priority."""
+    _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
+    if recommendation.record_status is not RecordStatus.DRAFT:
+        raise CaseError(_("Only a draft can be edited; an issued recommendation stays as sent."))
+    if expected_version != recommendation.version:
+        raise CaseError(_("Someone else changed this recommendation after you opened the "
+                          "form. Check it and edit again."))
+    before = recommendation.snapshot()
+    if "text" in changes:
+        changes["text"] = _text(changes["text"], "text", _("Write the recommendation."))
+    for name, value in changes.items():
+        setattr(recommendation, name, value)
+    if changed := diff(before, recommendation.snapshot()):
+        _log(recommendation, AuditAction.RECOMMENDATION_EDITED, actor=actor, step="edited",
+             changes=changed)
+
+
+# -- the record: issue, discard, withdraw, close -------------------------------------------
+
+
+def apply_step(
+    recommendation: Recommendation,
+    action: str,
+    *,
+    actor: User,
+    reason: str = "",
+    implementation_months: int | None = None,
+) -> RecordStep:
+    """Move the record along one step of RECORD_STEPS; the only place that sets its status."""
+    step = RECORD_STEPS_BY_ACTION.get(action)
+    if step is None:
+        raise InvalidTransition(_("There is no such action."))
+    check_step_possible(recommendation, step, actor=actor)
+    reason = (reason or "").strip()
+    if step.needs_reason and not reason:
+        raise InvalidTransition(_("Give the reason for this step."), field="reason")
+    before = recommendation.snapshot()
+    if step.action == "issue":
+        _issue(recommendation, actor, implementation_months)
+    recommendation.record_status = step.target
+    if step.target is RecordStatus.CLOSED:
+        recommendation.closed_on = office_today()
+    _log(recommendation, AuditAction.RECOMMENDATION_STEP, actor=actor, step=step.action,
+         reason=reason, changes={**diff(before, recommendation.snapshot()), "reason": reason})
+    return step
+
+
+def check_step_possible(recommendation: Recommendation, step: RecordStep, *, actor: User) -> None:
+    """Refuse a step the table does not allow now, or that is not the actor's to take."""
+    if recommendation.record_status is not step.source:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the recommendation is “%(status)s”.",
+              action=step.label, status=recommendation.record_status.label)
+        )
+    _require(can(actor, step.permission, recommendation))
+    if step.action == "issue" and recommendation.drafted_by_id == actor.id:
+        # Four-eyes: the person who wrote it is not the one who approves it.
+        raise NotAllowed(_("Another supervisor must approve a recommendation you drafted."))
+    if step.action == "close" and not recommendation.implementation_is_final:
+        raise InvalidTransition(
+            _("Close a recommendation once its implementation is verified as final.")
+        )
+
+
+def _issue(recommendation: Recommendation, actor: User, months: int | None) -> None:
+    if months not in deadlines.IMPLEMENTATION_PERIODS:
+        raise InvalidTransition(_("Choose the period for implementation."),
+                                field="implementation_months")
+    today = office_today()
+    recommendation.number = recommendation_number(today.year)
+    recommendation.issued_on, recommendation.issued_by = today, actor
+    recommendation.reply_due = deadlines.reply_due(
+        today, recommendation.authority, WorkingCalendar.load()
+    )
+    recommendation.implementation_due = deadlines.implementation_due(today, months)
+    recommendation.repeat_of = find_repeat_of(recommendation)
+
+
+def find_repeat_of(recommendation: Recommendation) -> Recommendation | None:
+    """The latest issued recommendation on the same finding (facility and category) within
+    REPEAT_FINDING_MONTHS before this one: the finding repeats."""
+    if recommendation.facility_id is None or recommendation.category_id is None:
+        return None
+    issued_on = recommendation.issued_on or office_today()
+    since = add_months(issued_on, -int(current_app.config["REPEAT_FINDING_MONTHS"]))
+    return db.session.scalars(
+        sa.select(Recommendation)
+        .where(
+            Recommendation.id != recommendation.id,
+            Recommendation.facility_id == recommendation.facility_id,
+            Recommendation.category_id == recommendation.category_id,
+            Recommendation.record_status.in_(ISSUED_RECORDS),
+            Recommendation.issued_on.between(since, issued_on),
+        )
+        .order_by(Recommendation.issued_on.desc(), Recommendation.id.desc())
+        .limit(1)
+    ).first()
+
+
+# -- what the addressee says, and what the office verifies ------------------------------------
+
+
+def _require_live(recommendation: Recommendation) -> None:
+    if not recommendation.is_live:
+        raise CaseError(_("Replies and verifications are recorded on issued recommendations."))
+
+
+def record_reply(
+    recommendation: Recommendation,
+    *,
+    actor: User,
+    received_on: date,
+    register_number: str,
+    summary: str,
+    response: Response,
+    claimed_implementation: Implementation | None = None,
+) -> Reply:
+    """The authority's reply: its position on the response axis, and what it claims (a claim
+    never changes the verified implementation)."""
+    _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
+    _require_live(recommendation)
+    if response is Response.AWAITING:
+        raise CaseError(_("Choose the position the reply takes."), field="response")
+    if response is not recommendation.response and \
+            (recommendation.response, response) not in RESPONSE_STEPS:
+        raise InvalidTransition(_("This response does not follow from the current one."),
+                                field="response")
+    _check_past_date(received_on, recommendation, "received_on")
+    reply = Reply(
+        received_on=received_on, response=response,
+        register_number=_text(register_number, "register_number",
+                              _("Give the reply's incoming register number.")),
+        summary=_text(summary, "summary", _("Summarise what the authority replied.")),
+        claimed_implementation=claimed_implementation, recorded_by=actor,
+    )
+    recommendation.replies.append(reply)
+    before = recommendation.snapshot()
+    recommendation.response = response
+    recommendation.replied_on = max(received_on, recommendation.replied_on or received_on)
+    db.session.flush()
+    _log(recommendation, AuditAction.REPLY_RECORDED, actor=actor, step="reply",
+         response=response, claimed=claimed_implementation, received_on=received_on,
+         changes={**diff(before, recommendation.snapshot()), "reply_id": reply.id,
+                  "register_number": reply.register_number})
+    return reply
+
+
+def record_verification(
+    recommendation: Recommendation,
+    *,
+    actor: User,
+    result: Implementation,
+    method: VerificationMethod,
+    verified_on: date,
+    evidence: str,
+) -> Verification:
+    """The office's own finding on implementation; the only way that status changes."""
+    _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
+    _require_live(recommendation)
+    if (recommendation.implementation, result) not in IMPLEMENTATION_STEPS:
+        raise InvalidTransition(
+            _("“%(new)s” does not follow from “%(old)s”.", new=result.label,
+              old=recommendation.implementation.label), field="result")
+    _check_past_date(verified_on, recommendation, "verified_on")
+    verification = Verification(
+        result=result, method=method, verified_on=verified_on, verified_by=actor,
+        evidence=_text(evidence, "evidence", _("Describe the evidence you saw.")),
+    )
+    recommendation.verifications.append(verification)
+    before = recommendation.snapshot()
+    recommendation.implementation = result
+    db.session.flush()
+    _log(recommendation, AuditAction.IMPLEMENTATION_VERIFIED, actor=actor, step="verified",
+         result=result, method=method, verified_on=verified_on,
+         changes={**diff(before, recommendation.snapshot()), "verification_id": verification.id})
+    return verification
+
+
+# -- acting on an overdue item ----------------------------------------------------------------
+
+
+def change_deadline(
+    recommendation: Recommendation, kind: DeadlineKind, new_due: date, reason: str, *,
+    actor: User,
+) -> DeadlineChange:
+    """A supervisor moves the reply or implementation deadline, with a recorded reason."""
+    _require(can(actor, P.ISSUE_RECOMMENDATION, recommendation))
+    _require_live(recommendation)
+    reason = _text(reason, "reason", _("Give the reason for the new deadline."))
+    column = "reply_due" if kind is DeadlineKind.REPLY else "implementation_due"
+    previous = getattr(recommendation, column)
+    if new_due == previous:
+        raise CaseError(_("The new deadline is the same as the current one."), field="new_due")
+    if new_due < recommendation.issued_on:
+        raise CaseError(_("The deadline cannot be before the recommendation was issued."),
+                        field="new_due")
+    change = DeadlineChange(kind=kind, previous_due=previous, new_due=new_due, reason=reason,
+                            changed_by=actor)
+    recommendation.deadline_changes.append(change)
+    setattr(recommendation, column, new_due)
+    _log(recommendation, AuditAction.RECOMMENDATION_DEADLINE_CHANGED, actor=actor,
+         step="deadline", deadline=kind, reason=reason, **{"from": previous, "to": new_due},
+         changes={column: [previous, new_due], "reason": reason})
+    return change
+
+
+def reassign(recommendation: Recommendation, owner: User, *, actor: User) -> None:
+    """A supervisor hands the follow-up to another caseworker of the region."""
+    _require(can(actor, P.ISSUE_RECOMMENDATION, recommendation))
+    if recommendation.record_status not in (RecordStatus.DRAFT, RecordStatus.ISSUED):
+        raise CaseError(_("A closed or withdrawn recommendation has nobody to follow it up."))
+    if not (owner.is_active and owner.has_role(Role.CASEWORKER)
+            and covers_region(owner, recommendation.region)):
+        raise CaseError(_("%(name)s cannot follow up recommendations of this region.",
+                          name=owner.full_name), field="owner")
+    if owner.id == recommendation.owner_id:
+        raise CaseError(_("%(name)s already follows it up.", name=owner.full_name),
+                        field="owner")
+    previous = recommendation.owner
+    recommendation.owner = owner
+    _log(recommendation, AuditAction.RECOMMENDATION_REASSIGNED, actor=actor, step="reassigned",
+         user=owner.full_name, changes={"owner_id": [previous.id, owner.id]})
+
+
+def schedule_follow_up(
+    recommendation: Recommendation, on: date, note: str, *, actor: User
+) -> None:
+    """The date of the next check (a call, a request, a visit) and what it is for."""
+    _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
+    _require_live(recommendation)
+    if on < office_today():
+        raise CaseError(_("A follow-up is scheduled for today or later."), field="on")
+    before = recommendation.snapshot()
+    recommendation.follow_up_on = on
+    recommendation.follow_up_note = _text(note, "note", _("Say what the follow-up is for."))
+    _log(recommendation, AuditAction.FOLLOW_UP_SCHEDULED, actor=actor, step="follow_up",
+         due=on, reason=recommendation.follow_up_note,
+         changes=diff(before, recommendation.snapshot()))
