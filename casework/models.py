@@ -20,12 +20,30 @@ from casework.recommendations.models import (
     Reply,
     Verification,
 )
-from casework.reminders.models import SentDigest
 from casework.reference.models import Authority, CalendarDay, Category, Facility
+from casework.reminders.models import SentDigest
 
 __all__ = [
-    "Attachment", "AuditEntry", "Authority", "CalendarDay", "Case", "CaseAssignment",
-    "CaseParty", "CaseTask", "Category", "DeadlineExtension", "Event", "Facility", "Note",
-    "Person", "ReferenceCounter", "User", "UserRole", "DeadlineChange", "Recommendation",
-    "Reply", "SentDigest", "Verification",
+    "Attachment",
+    "AuditEntry",
+    "Authority",
+    "CalendarDay",
+    "Case",
+    "CaseAssignment",
+    "CaseParty",
+    "CaseTask",
+    "Category",
+    "DeadlineChange",
+    "DeadlineExtension",
+    "Event",
+    "Facility",
+    "Note",
+    "Person",
+    "Recommendation",
+    "ReferenceCounter",
+    "Reply",
+    "SentDigest",
+    "User",
+    "UserRole",
+    "Verification",
 ]

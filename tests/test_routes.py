@@ -25,8 +25,6 @@ from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskKind
 from casework.extensions import db
-from casework.recommendations.lifecycle import RecordStatus
-from casework.recommendations.models import Recommendation
 from casework.permissions import (
     CASE_RULES,
     OBJECT_RULES,
@@ -35,6 +33,8 @@ from casework.permissions import (
     can_read_case,
     has_permission,
 )
+from casework.recommendations.lifecycle import RecordStatus
+from casework.recommendations.models import Recommendation
 from casework.reference.models import CalendarDay, CalendarDayKind
 from casework.reference.regions import Region
 from tests import factories

@@ -130,22 +130,22 @@ RECORD_STEPS: tuple[RecordStep, ...] = (
 )
 RECORD_STEPS_BY_ACTION = {step.action: step for step in RECORD_STEPS}
 
-A, I = Response, Implementation
-ANSWERS = (A.ACCEPTED, A.PARTIALLY_ACCEPTED, A.REJECTED)
+Impl = Implementation
+ANSWERS = (Response.ACCEPTED, Response.PARTIALLY_ACCEPTED, Response.REJECTED)
 # A later reply may change the addressee's position (e.g. accepted after an escalation).
 RESPONSE_STEPS: frozenset[tuple[Response, Response]] = frozenset(
     (source, target) for source in Response for target in ANSWERS if source is not target
 )
 IMPLEMENTATION_STEPS: frozenset[tuple[Implementation, Implementation]] = frozenset({
-    *((I.NOT_STARTED, target) for target in Implementation if target is not I.NOT_STARTED),
-    *((I.IN_PROGRESS, target) for target in FINAL_IMPLEMENTATION),
-    (I.PARTIALLY_IMPLEMENTED, I.IN_PROGRESS),
-    (I.PARTIALLY_IMPLEMENTED, I.IMPLEMENTED),
-    (I.PARTIALLY_IMPLEMENTED, I.NOT_IMPLEMENTED),
-    (I.PARTIALLY_IMPLEMENTED, I.SUPERSEDED),
+    *((Impl.NOT_STARTED, target) for target in Implementation if target is not Impl.NOT_STARTED),
+    *((Impl.IN_PROGRESS, target) for target in FINAL_IMPLEMENTATION),
+    (Impl.PARTIALLY_IMPLEMENTED, Impl.IN_PROGRESS),
+    (Impl.PARTIALLY_IMPLEMENTED, Impl.IMPLEMENTED),
+    (Impl.PARTIALLY_IMPLEMENTED, Impl.NOT_IMPLEMENTED),
+    (Impl.PARTIALLY_IMPLEMENTED, Impl.SUPERSEDED),
     # The authority may act after all, or the issue may lapse.
-    (I.NOT_IMPLEMENTED, I.IN_PROGRESS),
-    (I.NOT_IMPLEMENTED, I.SUPERSEDED),
+    (Impl.NOT_IMPLEMENTED, Impl.IN_PROGRESS),
+    (Impl.NOT_IMPLEMENTED, Impl.SUPERSEDED),
 })
 
 

@@ -325,7 +325,7 @@ def change_deadline(
     previous = getattr(recommendation, column)
     if new_due == previous:
         raise CaseError(_("The new deadline is the same as the current one."), field="new_due")
-    if new_due < recommendation.issued_on:
+    if recommendation.issued_on and new_due < recommendation.issued_on:
         raise CaseError(_("The deadline cannot be before the recommendation was issued."),
                         field="new_due")
     change = DeadlineChange(kind=kind, previous_due=previous, new_due=new_due, reason=reason,
