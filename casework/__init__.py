@@ -54,11 +54,13 @@ def register_blueprints(app: Flask) -> None:
     from casework.intake.views import bp as intake_bp
     from casework.parties.views import bp as parties_bp
     from casework.people.views import bp as people_bp
+    from casework.recommendations import dashboard_views, register_views, views  # noqa: F401
+    from casework.recommendations.blueprint import bp as recommendations_bp
     from casework.reference.views import bp as reference_bp
 
     for blueprint in (
         accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, parties_bp,
-        people_bp, reference_bp,
+        people_bp, recommendations_bp, reference_bp,
     ):
         app.register_blueprint(blueprint)
 

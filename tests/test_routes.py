@@ -50,7 +50,10 @@ OTHER_ARGUMENTS = frozenset(
     {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
 )
 # Reading a confidential file is itself audited: the only write a GET may make.
-READ_AUDITS = frozenset({AuditAction.ATTACHMENT_DOWNLOADED, AuditAction.PEOPLE_SEARCHED})
+READ_AUDITS = frozenset({
+    AuditAction.ATTACHMENT_DOWNLOADED, AuditAction.PEOPLE_SEARCHED,
+    AuditAction.RECOMMENDATIONS_EXPORTED,
+})
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 

@@ -1,0 +1,3 @@
+"""Routes of the recommendations blueprint (being written)."""
+
+from casework.recommendations.blueprint import bp  # noqa: F401
