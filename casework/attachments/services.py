@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -21,6 +22,9 @@ from casework.cases.services import NotAllowed
 from casework.cases.timeline import add_event
 from casework.extensions import db
 from casework.permissions import Permission, can
+
+if TYPE_CHECKING:
+    from casework.recommendations.models import Reply, Verification
 
 
 def chosen_files(files: Iterable[FileStorage | None]) -> list[FileStorage]:
@@ -36,10 +40,18 @@ def clean_file_name(file_name: str) -> str:
 
 
 def add_attachments(
-    case: Case, files: Iterable[FileStorage], *, actor: User, confidential: bool = False
+    case: Case,
+    files: Iterable[FileStorage],
+    *,
+    actor: User,
+    confidential: bool = False,
+    reply: Reply | None = None,
+    verification: Verification | None = None,
 ) -> list[Attachment]:
     """Store every file or none: a refused file removes those already written in this batch.
 
+    Files sent with an authority's reply, or the evidence of a verification, stay among the
+    case's attachments and are also linked to that reply or verification (flushed, with an id).
     Raises storage.FileRejected. The caller commits.
     """
     uploads = list(files)
@@ -51,8 +63,11 @@ def add_attachments(
         for done in stored:
             storage.delete(done.storage_name)
         raise
+    links = {name: row.id for name, row in (("reply_id", reply),
+                                              ("verification_id", verification)) if row}
     return [
-        _record_attachment(case, upload, saved, actor=actor, confidential=confidential)
+        _record_attachment(case, upload, saved, actor=actor, confidential=confidential,
+                           links=links)
         for upload, saved in zip(uploads, stored, strict=True)
     ]
 
@@ -64,6 +79,7 @@ def _record_attachment(
     *,
     actor: User,
     confidential: bool,
+    links: dict[str, int],
 ) -> Attachment:
     attachment = Attachment(
         file_name=clean_file_name(upload.filename or ""),
@@ -73,11 +89,13 @@ def _record_attachment(
         storage_name=saved.storage_name,
         is_confidential=confidential,
         uploaded_by=actor,
+        **links,
     )
     case.attachments.append(attachment)
     db.session.flush()
     facts = {
         "attachment_id": attachment.id,
+        **links,
         "media_type": attachment.media_type,
         "size": attachment.size,
         "sha256": attachment.sha256,

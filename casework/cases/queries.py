@@ -23,6 +23,7 @@ from casework.cases.models import Case, CaseAssignment, CaseParty, DeadlineExten
 from casework.database import office_today
 from casework.extensions import db
 from casework.permissions import visible_cases_clause
+from casework.recommendations.models import Recommendation
 from casework.reference.models import Authority, Category, Facility
 from casework.reference.regions import Region
 from casework.templating import format_day
@@ -138,6 +139,7 @@ def load_case(case_id: int) -> Case | None:
             selectinload(Case.tasks),
             selectinload(Case.extensions).joinedload(DeadlineExtension.extended_by),
             selectinload(Case.attachments).joinedload(Attachment.uploaded_by),
+            selectinload(Case.recommendations).joinedload(Recommendation.authority),
         )
     )
 

@@ -1,0 +1,310 @@
+"""Forms of a recommendation's pages: the draft, and the actions on its page.
+
+Forms check the shape of the input; the rules (which step, which response follows, whose turn
+it is) are the services', whose refusals the views put next to the field at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from casework.accounts.models import User
+from casework.attachments.forms import validate_uploads
+from casework.cases.forms import optional_id, options, prefix_ids
+from casework.database import office_today
+from casework.extensions import db
+from casework.permissions import Permission, can
+from casework.recommendations import queries, services
+from casework.recommendations.deadlines import IMPLEMENTATION_PERIODS
+from casework.recommendations.lifecycle import (
+    ANSWERS,
+    Implementation,
+    Priority,
+    RecordStatus,
+    RecordStep,
+    Scope,
+    implementations_from,
+    record_steps_from,
+    responses_from,
+)
+from casework.recommendations.models import DeadlineKind, Recommendation, VerificationMethod
+from casework.reference.models import Authority, Category, Facility
+
+if TYPE_CHECKING:
+    from casework.cases.models import Case
+
+P = Permission
+CHOOSE = _l("Choose…")
+
+
+def _enum_options(pairs: Iterable[tuple[str, str]], blank: Any = None) -> list[SelectChoice]:
+    return options(([("", blank)] if blank is not None else []) + list(pairs))
+
+
+def _id_select(label: Any, message: Any, *, required: bool = True) -> SelectField:
+    """A select of database rows by id; a forged id is refused with `message`."""
+    return SelectField(
+        label, coerce=optional_id,
+        validators=[InputRequired(message)] if required else [Optional()],
+        invalid_value_message=message, invalid_choice_message=message,
+    )
+
+
+class DraftForm(FlaskForm):
+    text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=20000)])
+    authority = _id_select(_l("Addressee"), _l("Choose the authority it is addressed to."))
+    scope = SelectField(_l("Scope"), validators=[InputRequired(_l("Choose the scope."))],
+                        invalid_choice_message=_l("Choose the scope."))
+    priority = SelectField(_l("Priority"), default=Priority.MEDIUM.value)
+    facility = _id_select(_l("Facility"), _l("Choose a facility from the list."), required=False)
+    category = _id_select(_l("Finding's category"), _l("Choose a category from the list."),
+                          required=False)
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict[str, Any]:
+        """A new draft names the case's facility and its first category."""
+        own, _others = queries.categories_for(case)
+        return {"facility": case.facility_id, "category": own[0].id if own else None}
+
+    def prepare(self, user: User, case: Case | None) -> DraftForm:
+        self.authority.choices = options(
+            [("", CHOOSE)] + [(str(a.id), a.name) for a in queries.authorities()]
+        )
+        self.scope.choices = _enum_options(Scope.choices(), blank=CHOOSE)
+        self.priority.choices = _enum_options(Priority.choices())
+        self.facility.choices = options(
+            [("", "—")] + [(str(f.id), f.name) for f in queries.facilities_for(user, case)]
+        )
+        own, others = queries.categories_for(case)
+        groups = ((_l("The case's categories"), own), (_l("Other categories"), others))
+        self.category.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(c.id), c.name, optgroup=str(group))
+            for group, rows in groups
+            for c in rows
+        ]
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """The draft's fields as the services take them. The ids were checked against the
+        choices, so the rows are already in the session."""
+        return {
+            "text": self.text.data,
+            "authority": db.session.get(Authority, self.authority.data),
+            "scope": Scope(self.scope.data),
+            "priority": Priority(self.priority.data),
+            "facility": db.session.get(Facility, self.facility.data) if self.facility.data
+            else None,
+            "category": db.session.get(Category, self.category.data) if self.category.data
+            else None,
+        }
+
+
+class EditDraftForm(DraftForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+# -- the actions on the recommendation's page -------------------------------------------------
+
+
+def _months(num: int) -> str:
+    return ngettext("%(num)d month", "%(num)d months", num)
+
+
+class StepForm(FlaskForm):
+    """One step of the record (issue, discard, withdraw, close); the page shows the fields the
+    step needs."""
+
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    # services.apply_step checks the period, with a clearer message than "not a valid choice".
+    implementation_months = SelectField(
+        _l("Period for implementation"), coerce=optional_id, validate_choice=False
+    )
+
+    def prepare(self, step: RecordStep) -> StepForm:
+        self.implementation_months.choices = options(
+            [("", CHOOSE)] + [(str(m), _months(m)) for m in IMPLEMENTATION_PERIODS]
+        )
+        if step.needs_reason:
+            self.reason.flags.required = True
+        return prefix_ids(self, step.action)
+
+
+class ActionForm(FlaskForm):
+    """A form of the recommendation's page: `prepare` sets its choices and element ids, both
+    before a POST is checked and before the page shows it."""
+
+    anchor = ""  # the element id the register and dashboard link to ("#reply")
+
+    @classmethod
+    def blank(cls, recommendation: Recommendation) -> ActionForm:
+        return cls(formdata=None)
+
+    def prepare(self, recommendation: Recommendation) -> ActionForm:
+        return prefix_ids(self, self.anchor)
+
+
+class ReplyForm(ActionForm):
+    anchor = "reply"
+    received_on = DateField(_l("Received on"), validators=[InputRequired()])
+    register_number = StringField(_l("Incoming register number"),
+                                  validators=[DataRequired(), Length(max=50)])
+    response = SelectField(_l("Position taken"),
+                           validators=[InputRequired(_l("Choose the position the reply takes."))],
+                           invalid_choice_message=_l("Choose the position the reply takes."))
+    claimed_implementation = SelectField(_l("What the authority claims to have done"),
+                                         validators=[Optional()])
+    summary = TextAreaField(_l("Summary of the reply"),
+                            validators=[DataRequired(), Length(max=20000)])
+    files = MultipleFileField(_l("The reply letter (optional)"), validators=[validate_uploads])
+
+    @classmethod
+    def blank(cls, recommendation: Recommendation) -> ActionForm:
+        return cls(formdata=None, received_on=office_today())  # registered the day it came
+
+    def prepare(self, recommendation: Recommendation) -> ActionForm:
+        current = recommendation.response
+        # A later reply may keep the position (no step) or change it (a step of the table).
+        positions = [r for r in ANSWERS if r is current or r in responses_from(current)]
+        self.response.choices = _enum_options(((r.value, r.label) for r in positions), CHOOSE)
+        self.claimed_implementation.choices = _enum_options(
+            ((i.value, i.label) for i in Implementation if i is not Implementation.NOT_STARTED),
+            blank=_l("Nothing claimed"),
+        )
+        return super().prepare(recommendation)
+
+
+class VerifyForm(ActionForm):
+    anchor = "verify"
+    result = SelectField(_l("Verified status"),
+                         validators=[InputRequired(_l("Choose the verified status."))],
+                         invalid_choice_message=_l("This status does not follow from the "
+                                                   "current one."))
+    method = SelectField(_l("How it was verified"),
+                         validators=[InputRequired(_l("Choose how it was verified."))])
+    verified_on = DateField(_l("Verified on"), validators=[InputRequired()])
+    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=20000)])
+    files = MultipleFileField(_l("Evidence files (optional)"), validators=[validate_uploads])
+
+    @classmethod
+    def blank(cls, recommendation: Recommendation) -> ActionForm:
+        return cls(formdata=None, verified_on=office_today())
+
+    def prepare(self, recommendation: Recommendation) -> ActionForm:
+        results = implementations_from(recommendation.implementation)
+        self.result.choices = _enum_options(((i.value, i.label) for i in results), CHOOSE)
+        self.method.choices = _enum_options(VerificationMethod.choices(), CHOOSE)
+        return super().prepare(recommendation)
+
+
+class DeadlineForm(ActionForm):
+    anchor = "deadline"
+    kind = SelectField(_l("Deadline"), validators=[InputRequired()])
+    new_due = DateField(_l("New date"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+    def prepare(self, recommendation: Recommendation) -> ActionForm:
+        self.kind.choices = _enum_options(DeadlineKind.choices())
+        return super().prepare(recommendation)
+
+
+class ReassignForm(ActionForm):
+    anchor = "reassign"
+    owner = _id_select(_l("Caseworker"), _l("Choose a caseworker from the list."))
+
+    def prepare(self, recommendation: Recommendation) -> ActionForm:
+        caseworkers = queries.reassignable_caseworkers(recommendation)
+        self.owner.choices = options(
+            [("", CHOOSE)] + [(str(u.id), u.full_name) for u in caseworkers]
+        )
+        return super().prepare(recommendation)
+
+
+class FollowUpForm(ActionForm):
+    anchor = "follow-up"
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    note = StringField(_l("What for"), validators=[DataRequired(), Length(max=300)])
+
+    @classmethod
+    def blank(cls, recommendation: Recommendation) -> ActionForm:
+        """The follow-up already scheduled, to move or to reword."""
+        return cls(formdata=None, on=recommendation.follow_up_on,
+                   note=recommendation.follow_up_note)
+
+
+@dataclass(frozen=True)
+class StepAction:
+    """A record step offered on the page: its form, or why it cannot be taken now."""
+
+    step: RecordStep
+    form: StepForm
+    blocker: str | None
+
+
+def step_actions(
+    recommendation: Recommendation, user: User, failed: StepForm | None = None
+) -> list[StepAction]:
+    """The steps from the record's status that the user's role allows, from the same table and
+    checks the service applies (four-eyes included), so page and server cannot disagree."""
+    actions = []
+    for step in record_steps_from(recommendation.record_status):
+        if not can(user, step.permission, recommendation):
+            continue
+        try:
+            services.check_step_possible(recommendation, step, actor=user)
+            blocker = None
+        except services.CaseError as refused:
+            blocker = refused.message
+        form = failed if failed and failed.action.data == step.action else None
+        form = form or StepForm(formdata=None, action=step.action)
+        actions.append(StepAction(step, form.prepare(step), blocker))
+    return actions
+
+
+def _offered_forms(
+    recommendation: Recommendation, user: User
+) -> dict[str, tuple[type[ActionForm], bool]]:
+    """Each action form of the page, and whether the user may use it on the recommendation
+    as it is now."""
+    live = recommendation.is_live
+    may_follow_up = can(user, P.FOLLOW_UP_RECOMMENDATION, recommendation)
+    may_supervise = can(user, P.ISSUE_RECOMMENDATION, recommendation)
+    verifiable = bool(implementations_from(recommendation.implementation))
+    followed_up = recommendation.record_status in (RecordStatus.DRAFT, RecordStatus.ISSUED)
+    return {
+        "reply_form": (ReplyForm, may_follow_up and live),
+        "verify_form": (VerifyForm, may_follow_up and live and verifiable),
+        "follow_up_form": (FollowUpForm, may_follow_up and live),
+        "deadline_form": (DeadlineForm, may_supervise and live),
+        "reassign_form": (ReassignForm, may_supervise and followed_up),
+    }
+
+
+def page_forms(
+    recommendation: Recommendation, user: User, *, step_form: StepForm | None = None,
+    **failed: ActionForm,
+) -> dict[str, Any]:
+    """Every form the user may use on the page, None for the others; a form that failed is
+    passed in as it was, with the user's input and its errors."""
+    forms: dict[str, Any] = {
+        name: (failed.get(name) or form.blank(recommendation)).prepare(recommendation)
+        if allowed else None
+        for name, (form, allowed) in _offered_forms(recommendation, user).items()
+    }
+    return {
+        **forms,
+        "step_actions": step_actions(recommendation, user, step_form),
+        "may_edit": can(user, P.FOLLOW_UP_RECOMMENDATION, recommendation)
+        and recommendation.record_status is RecordStatus.DRAFT,
+    }
