@@ -119,15 +119,25 @@ class Recommendation(TimestampMixin, Model):
     def is_repeat(self) -> bool:
         return self.repeat_of_id is not None
 
+    @property
+    def reply_deadline_runs(self) -> bool:
+        """The addressee still owes a reply (deadlines.REPLY.running, for one record)."""
+        return self.is_live and self.response is Response.AWAITING
+
+    @property
+    def implementation_deadline_runs(self) -> bool:
+        """Implementation is still awaited (deadlines.IMPLEMENTATION.running, for one record)."""
+        return self.is_live and not self.implementation_is_final
+
     def reply_overdue_days(self, today: date) -> int:
         """Days since the reply deadline passed with no reply; 0 when not overdue."""
-        if not self.is_live or self.response is not Response.AWAITING or self.reply_due is None:
+        if not self.reply_deadline_runs or self.reply_due is None:
             return 0
         return max((today - self.reply_due).days, 0)
 
     def implementation_overdue_days(self, today: date) -> int:
         """Days since the implementation deadline passed without a final verified status."""
-        if not self.is_live or self.implementation_is_final or self.implementation_due is None:
+        if not self.implementation_deadline_runs or self.implementation_due is None:
             return 0
         return max((today - self.implementation_due).days, 0)
 

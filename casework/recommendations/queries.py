@@ -4,7 +4,7 @@ choices its forms offer (addressees, categories, caseworkers to reassign to)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -81,15 +81,13 @@ def deadline_views(recommendation: Recommendation, today: date | None = None) ->
     """The reply and implementation deadlines of an issued recommendation (none for a draft)."""
     today = today or office_today()
     dues = {
-        DeadlineKind.REPLY: (recommendation.reply_due, recommendation.reply_overdue_days),
+        DeadlineKind.REPLY: (recommendation.reply_due, recommendation.reply_deadline_runs),
         DeadlineKind.IMPLEMENTATION: (recommendation.implementation_due,
-                                      recommendation.implementation_overdue_days),
+                                      recommendation.implementation_deadline_runs),
     }
     return [
-        # The model counts a deadline overdue only while it runs; asking it about the day after
-        # the due date tells whether it runs, without restating the rule here.
-        DeadlineView(kind, due, (due - today).days, overdue_days(due + timedelta(days=1)) > 0)
-        for kind, (due, overdue_days) in dues.items()
+        DeadlineView(kind, due, (due - today).days, runs)
+        for kind, (due, runs) in dues.items()
         if due is not None
     ]
 
