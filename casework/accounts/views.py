@@ -26,9 +26,10 @@ from casework.accounts.forms import (
     UserFilterForm,
 )
 from casework.accounts.models import User
+from casework.accounts.roles import Role
 from casework.extensions import db, limiter
 from casework.i18n import safe_next
-from casework.permissions import Permission, requires
+from casework.permissions import Permission, has_permission, requires
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,6 +51,13 @@ def signed_in_user() -> User:
     return current_user._get_current_object()
 
 
+def home_for(user: User) -> str:
+    """Where signing in leads: a supervisor's first page is the recommendations dashboard."""
+    if user.has_role(Role.SUPERVISOR) and has_permission(user, Permission.READ_RECOMMENDATION):
+        return url_for("recommendations.dashboard")
+    return url_for("cases.my_work")
+
+
 def start_session(user: User) -> None:
     """Sign in with a fresh session: Flask-Login keeps the old one, inviting session fixation."""
     kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
@@ -62,9 +70,8 @@ def start_session(user: User) -> None:
 # Only failed attempts count, so an office signing in at nine behind one address is not blocked.
 @limiter.limit(login_rate_limit, methods=["POST"], deduct_when=sign_in_failed)
 def login() -> Response | str:
-    home = url_for("cases.my_work")
     if current_user.is_authenticated:
-        return redirect(home)
+        return redirect(home_for(signed_in_user()))
     form = LoginForm(next=request.args.get("next", ""))
     failed = False
     if form.validate_on_submit():
@@ -72,7 +79,7 @@ def login() -> Response | str:
         if user is not None:
             start_session(user)
             db.session.commit()
-            return redirect(safe_next(form.next.data, home))
+            return redirect(safe_next(form.next.data, home_for(user)))
         db.session.commit()  # keep the audit entry of the failed attempt
         failed = True
     return render_template("accounts/login.html", form=form, failed=failed)

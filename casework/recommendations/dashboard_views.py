@@ -1,3 +1,35 @@
-"""Routes of the recommendations blueprint (being written)."""
+"""The recommendations dashboard and its chart: read-only pages over the reader's scope."""
 
-from casework.recommendations.blueprint import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from werkzeug import Response
+
+from casework.database import office_today
+from casework.permissions import Permission, requires
+from casework.recommendations import charts
+from casework.recommendations.blueprint import bp
+from casework.recommendations.dashboard import build_dashboard, dashboard_scope, monthly
+
+
+@bp.get("/dashboard")
+@requires(Permission.READ_RECOMMENDATION)
+def dashboard() -> str:
+    board = build_dashboard(current_user._get_current_object(), office_today())
+    return render_template(
+        "recommendations/dashboard.html", board=board, month_title=charts.month_title,
+        chart_size=charts.CHART_SIZE,
+    )
+
+
+@bp.get("/dashboard/monthly.svg")
+@requires(Permission.READ_RECOMMENDATION)
+def monthly_chart() -> Response:
+    months = monthly(dashboard_scope(current_user._get_current_object()), office_today())
+    return Response(
+        charts.monthly_chart(months),
+        mimetype=charts.SVG_MEDIA_TYPE,
+        # The security hook keeps a policy the view set: the SVG needs its inline <style>.
+        headers={"Content-Security-Policy": charts.CHART_CSP},
+    )
