@@ -56,7 +56,8 @@ class Journey:
         self.page.get_by_label("E-mail").fill(email)
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.locator("main").get_by_role("button", name="Sign in").click()
-        self.page.wait_for_url(f"{self.base_url}/")
+        # Supervisors land on the recommendations dashboard, everyone else on My work.
+        self.page.wait_for_url(re.compile(rf"^{re.escape(self.base_url)}/(dashboard)?$"))
 
     def act(self, label: str, **fields: str) -> None:
         """Take a lifecycle step from the case page's "Next steps" card."""
