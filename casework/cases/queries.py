@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,6 +20,7 @@ from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatu
 from casework.cases.models import Case, CaseAssignment, CaseParty, DeadlineExtension
 from casework.database import office_today
 from casework.extensions import db
+from casework.paging import Page, paginate
 from casework.permissions import visible_cases_clause
 from casework.recommendations.models import Recommendation
 from casework.reference.models import Authority, Category, Facility
@@ -51,26 +50,6 @@ class CaseFilters:
     assignee_id: int | None = None  # a user's id, or UNASSIGNED
     overdue: bool = False
     sort: str = DEFAULT_SORT
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Case]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _filter_clauses(f: CaseFilters, today: date) -> list[sa.ColumnElement[bool]]:
@@ -106,20 +85,19 @@ def _order_by(sort: str) -> list[sa.ColumnElement[Any]]:
     return [column.asc(), Case.id.asc()]
 
 
-def list_cases(user: User, filters: CaseFilters, page: int = 1, today: date | None = None) -> Page:
-    per_page = int(current_app.config["PAGE_SIZE"])
+def list_cases(
+    user: User, filters: CaseFilters, page: int = 1, today: date | None = None
+) -> Page[Case]:
     where = [visible_cases_clause(user), *_filter_clauses(filters, today or office_today())]
     total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*where)) or 0
-    number = min(max(page, 1), max(1, math.ceil(total / per_page)))
-    items = db.session.scalars(
+    return paginate(total, page, lambda limit, offset: db.session.scalars(
         sa.select(Case)
         .where(*where)
         .order_by(*_order_by(filters.sort))
         .options(selectinload(Case.assignments), joinedload(Case.facility))
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
-    return Page(items=list(items), total=total, number=number, per_page=per_page)
+        .limit(limit)
+        .offset(offset)
+    ).all())
 
 
 # -- the case page ----------------------------------------------------------------------------

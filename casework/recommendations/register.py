@@ -4,8 +4,7 @@ the reader's rights; "overdue", "due soon" and the ageing buckets come from dead
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -23,9 +22,9 @@ from wtforms.validators import Length, Optional, ValidationError
 from casework.accounts.models import User
 from casework.cases.forms import options
 from casework.cases.models import Case
-from casework.cases.queries import Page
 from casework.extensions import db
 from casework.labels import LabelledEnum
+from casework.paging import Page, paginate
 from casework.permissions import visible_recommendations_clause
 from casework.recommendations.deadlines import DEADLINES, IMPLEMENTATION, REPLY, Ageing
 from casework.recommendations.deadlines import TrackedDeadline as Deadline
@@ -289,20 +288,24 @@ def _visible(user: User, filters: RegisterFilters, today: date) -> list[sa.Colum
     return [visible_recommendations_clause(user), *_filter_clauses(filters, today)]
 
 
-def list_register(user: User, filters: RegisterFilters, page: int, today: date) -> Page:
+def list_register(
+    user: User, filters: RegisterFilters, page: int, today: date
+) -> Page[Recommendation]:
     """One page of the register. Counting, filtering and sorting run on the recommendations
     table alone; only the page's rows are then joined to what they show."""
-    per_page = int(current_app.config["PAGE_SIZE"])
     where = _visible(user, filters, today)
     total = db.session.scalar(sa.select(sa.func.count(Recommendation.id)).where(*where)) or 0
-    number = min(max(page, 1), max(1, math.ceil(total / per_page)))
     ids_query = sa.select(Recommendation.id).where(*where)
     if filters.sort.removeprefix("-") == "authority":
         ids_query = ids_query.join(Authority, Authority.id == Recommendation.authority_id)
-    ids = db.session.scalars(
-        ids_query.order_by(*_order_by(filters.sort, today))
-        .limit(per_page).offset((number - 1) * per_page)
-    ).all()
+    ids_query = ids_query.order_by(*_order_by(filters.sort, today))
+    return paginate(total, page, lambda limit, offset: _rows_in_order(
+        db.session.scalars(ids_query.limit(limit).offset(offset)).all()
+    ))
+
+
+def _rows_in_order(ids: Sequence[int]) -> list[Recommendation]:
+    """The page's rows with what they show, in the order of `ids`."""
     rows = db.session.scalars(
         sa.select(Recommendation).where(Recommendation.id.in_(ids)).options(
             joinedload(Recommendation.authority).load_only(Authority.name),
@@ -314,8 +317,7 @@ def list_register(user: User, filters: RegisterFilters, page: int, today: date) 
         )
     ).all()
     by_id = {row.id: row for row in rows}
-    items: list[Any] = [by_id[i] for i in ids]  # Page is typed for cases; it pages any rows
-    return Page(items=items, total=total, number=number, per_page=per_page)
+    return [by_id[i] for i in ids]
 
 
 def register_rows(user: User, filters: RegisterFilters, today: date) -> Iterator[sa.Row[Any]]:
