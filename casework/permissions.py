@@ -198,10 +198,11 @@ def can_read_recommendation(user: User, recommendation: Recommendation) -> bool:
 
 def can_follow_up_recommendation(user: User, recommendation: Recommendation) -> bool:
     """Record replies and verifications, edit a draft: its region's supervisor, or a
-    caseworker who follows it up, drafted it or is assigned to its case."""
+    caseworker who follows it up, drafted it or is assigned to its case, as long as they
+    still read it (a drafter taken off the case and its follow-up is no longer on it)."""
     if supervises_recommendation(user, recommendation):
         return True
-    return user.has_role(Role.CASEWORKER) and (
+    return user.has_role(Role.CASEWORKER) and can_read_recommendation(user, recommendation) and (
         user.id in (recommendation.owner_id, recommendation.drafted_by_id)
         or (recommendation.case is not None and is_assigned(user, recommendation.case))
     )

@@ -14,6 +14,7 @@ from casework.audit import AuditAction
 from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import Case, PartyRole, TaskKind
 from casework.extensions import db
+from casework.recommendations.lifecycle import Implementation, RecordStatus
 from casework.reference.regions import Region
 from tests.factories import (
     add_party,
@@ -21,6 +22,7 @@ from tests.factories import (
     make_case,
     make_category,
     make_facility,
+    make_recommendation,
     make_user,
 )
 from tests.test_lifecycle import audit_actions, event_kinds
@@ -77,9 +79,14 @@ def test_supervisor_takes_a_case_through_its_main_steps(login, supervisor):
     assert client.post(url, data={"action": "start_triage"}).status_code == 302
     client.post(url, data={"action": "open_investigation"})
     client.post(url, data={"action": "propose_recommendations", "reason": "Beating confirmed"})
-    client.post(url, data={"action": "start_follow_up", "reason": "Rec. 5 to the colony"})
+    refused = client.post(url, data={"action": "start_follow_up"}, follow_redirects=True)
+    assert "A supervisor must first issue at least one recommendation." in page(refused)
+    committed(make_recommendation(case, record_status=RecordStatus.ISSUED))
+    client.post(url, data={"action": "start_follow_up"})
     response = client.post(url, data={"action": "close", "reason": "Remedied",
-                                      "outcome": "resolved"}, follow_redirects=True)
+                                      "outcome": "resolved",
+                                      "why_open": "The reply is overdue; escalated."},
+                           follow_redirects=True)
     assert "Done: Close the case." in page(response)
     db.session.refresh(case)
     assert case.status is CaseStatus.CLOSED
@@ -101,6 +108,22 @@ def test_refer_out_via_the_page_records_the_body(login, supervisor):
     db.session.refresh(case)
     assert case.status is CaseStatus.CLOSED
     assert case.referred_to_id == authority.id
+
+
+def test_closing_with_open_recommendations_asks_why_on_the_page(login, supervisor):
+    case = committed(make_case(status=CaseStatus.FOLLOW_UP))
+    committed(make_recommendation(case, record_status=RecordStatus.ISSUED))
+    client = login(supervisor)
+    assert "1 recommendation of this case is still open." in page(client.get(f"/cases/{case.id}"))
+    response = client.post(f"/cases/{case.id}/transition", data={
+        "action": "close", "reason": "Complainant released", "outcome": "resolved",
+        "why_open": "  "})
+    assert response.status_code == 400
+    html = page(response)
+    assert ('<p class="error" id="close-why_open-error">1 recommendation of this case is still '
+            "open: say why the case closes anyway.</p>") in html  # next to the field
+    assert "Complainant released" in html  # the input is kept
+    assert_unchanged(case, CaseStatus.FOLLOW_UP)
 
 
 def assert_unchanged(case: Case, status: CaseStatus) -> None:
@@ -744,15 +767,15 @@ def test_details_show_findings_recommendations_and_the_closing_reason(login, sup
     case = make_case(status=CaseStatus.INVESTIGATION)
     services.apply_transition(case, "propose_recommendations", actor=supervisor,
                               reason="Bruises documented by the doctor.")
-    services.apply_transition(case, "start_follow_up", actor=supervisor,
-                              reason="Recommendation No. 12 to the prosecutor.")
+    make_recommendation(case, record_status=RecordStatus.CLOSED,
+                        implementation=Implementation.IMPLEMENTED)
+    services.apply_transition(case, "start_follow_up", actor=supervisor)
     services.apply_transition(case, "close", actor=supervisor, outcome="resolved",
                               reason="Officer disciplined.")
     committed(case)
     html = page(login(supervisor).get(f"/cases/{case.id}"))
     details = html.split('id="facts-heading"')[1].split("</section>")[0]
     for label, text in (("Findings", "Bruises documented by the doctor."),
-                        ("Recommendations issued", "Recommendation No. 12 to the prosecutor."),
                         ("Reason for closing", "Officer disciplined.")):
         assert re.search(rf"<h3>{label}</h3>\s*<p class=\"note-body\">{text}</p>", details)
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework.accounts.roles import Role
 from casework.audit import AuditAction, AuditEntry
 from casework.cases import services
-from casework.cases.lifecycle import TRANSITIONS, CaseStatus, Outcome
+from casework.cases.lifecycle import TRANSITIONS, CaseStatus, Outcome, no_issued_recommendation
 from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKind
 from casework.extensions import db
+from casework.recommendations.lifecycle import Implementation, RecordStatus
 from casework.reference.regions import Region
 from tests.factories import (
     add_party,
@@ -22,6 +23,7 @@ from tests.factories import (
     make_case,
     make_category,
     make_facility,
+    make_recommendation,
     make_user,
 )
 
@@ -48,9 +50,19 @@ def transition_inputs(transition) -> dict:
     }
 
 
+def ready_for(transition) -> Case:
+    """A case at the transition's source that meets its guard: follow-up needs an issued
+    recommendation (closed, so that it does not hold the case open)."""
+    case = make_case(status=transition.source)
+    if transition.guard is no_issued_recommendation:
+        make_recommendation(case, record_status=RecordStatus.CLOSED,
+                            implementation=Implementation.IMPLEMENTED)
+    return case
+
+
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: t.action)
 def test_every_transition_moves_the_case_and_records_it(transition, supervisor):
-    case = make_case(status=transition.source)
+    case = ready_for(transition)
     inputs = transition_inputs(transition)
     version = case.version
 
@@ -414,3 +426,101 @@ def test_timeline_names_who_was_assigned_and_as_what(supervisor):
     db.session.flush()
     [event] = [e for e in case.events if e.kind is EventKind.ASSIGNED]
     assert describe(event) == ["Svetlana Lawyer, as Lawyer"]
+
+
+# -- recommendations and the case lifecycle ---------------------------------------------------
+
+
+def with_recommendations(status: CaseStatus, *records: RecordStatus) -> Case:
+    case = make_case(status=status)
+    for record_status in records:
+        make_recommendation(case, record_status=record_status,
+                            implementation=Implementation.IMPLEMENTED)
+    return case
+
+
+@pytest.mark.parametrize(
+    "records",
+    [(), (RecordStatus.DRAFT,), (RecordStatus.WITHDRAWN, RecordStatus.DRAFT)],
+    ids=["none", "a-draft", "withdrawn-and-draft"],
+)
+def test_follow_up_waits_for_an_issued_recommendation(records, supervisor):
+    case = with_recommendations(CaseStatus.RECOMMENDATION, *records)
+    with pytest.raises(services.InvalidTransition, match="must first issue"):
+        services.apply_transition(case, "start_follow_up", actor=supervisor)
+    db.session.flush()
+    assert (case.status, case.version) == (CaseStatus.RECOMMENDATION, 1)
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+@pytest.mark.parametrize("record", [RecordStatus.ISSUED, RecordStatus.CLOSED])
+def test_an_issued_recommendation_opens_the_follow_up(record, supervisor):
+    case = with_recommendations(CaseStatus.RECOMMENDATION, RecordStatus.DRAFT, record)
+    services.apply_transition(case, "start_follow_up", actor=supervisor)
+    assert case.status is CaseStatus.FOLLOW_UP
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [((RecordStatus.DRAFT,), "1 recommendation of this case is still open"),
+     ((RecordStatus.ISSUED, RecordStatus.DRAFT, RecordStatus.CLOSED),
+      "2 recommendations of this case are still open")],
+    ids=["one-draft", "issued-and-draft"],
+)
+@pytest.mark.parametrize("why_open", [None, "   "])
+def test_closing_with_open_recommendations_needs_the_reason_why(records, message, why_open,
+                                                                supervisor):
+    case = with_recommendations(CaseStatus.FOLLOW_UP, *records)
+    with pytest.raises(services.InvalidTransition, match=message) as refused:
+        services.apply_transition(case, "close", actor=supervisor, outcome="resolved",
+                                  reason="Remedied", why_open=why_open)
+    assert refused.value.field == "why_open"
+    db.session.flush()
+    assert (case.status, case.version, case.outcome) == (CaseStatus.FOLLOW_UP, 1, None)
+    assert audit_actions(case) == []
+    assert event_kinds(case) == []
+
+
+def test_closing_with_open_recommendations_records_why(supervisor):
+    from casework.cases.timeline import describe
+
+    case = with_recommendations(CaseStatus.FOLLOW_UP, RecordStatus.ISSUED)
+    services.apply_transition(case, "close", actor=supervisor, outcome="partially_resolved",
+                              reason="Complainant released.",
+                              why_open=" The ministry's reply is still awaited. ")
+    assert case.status is CaseStatus.CLOSED
+    db.session.flush()
+    [event] = [e for e in case.events if e.kind is EventKind.TRANSITION]
+    assert describe(event) == [
+        "Follow-up → Closed", "Outcome: Partially remedied", "Complainant released.",
+        "Closed with recommendations open: The ministry's reply is still awaited.",
+    ]
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_id == case.id))
+    assert entry.changes["why_open"] == "The ministry's reply is still awaited."
+
+
+CLOSING = [t for t in TRANSITIONS if t.target is CaseStatus.CLOSED]
+
+
+@pytest.mark.parametrize("transition", CLOSING, ids=lambda t: t.action)
+def test_every_closing_step_asks_why_recommendations_stay_open(transition, supervisor):
+    case = with_recommendations(transition.source, RecordStatus.DRAFT)
+    inputs = transition_inputs(transition)
+    with pytest.raises(services.InvalidTransition) as refused:
+        services.apply_transition(case, transition.action, actor=supervisor, **inputs)
+    assert refused.value.field == "why_open"
+    services.apply_transition(case, transition.action, actor=supervisor, why_open="Moot now",
+                              **inputs)
+    assert case.status is CaseStatus.CLOSED
+
+
+@pytest.mark.parametrize("transition", CLOSING, ids=lambda t: t.action)
+def test_closed_and_withdrawn_recommendations_do_not_hold_a_case_open(transition, supervisor):
+    case = with_recommendations(transition.source, RecordStatus.CLOSED, RecordStatus.WITHDRAWN)
+    services.apply_transition(case, transition.action, actor=supervisor,
+                              **transition_inputs(transition))
+    assert case.status is CaseStatus.CLOSED
+    db.session.flush()
+    [event] = [e for e in case.events if e.kind is EventKind.TRANSITION]
+    assert event.data["why_open"] == ""

@@ -92,10 +92,13 @@ class TrackedDeadline:
             self.running, self.column.between(today, today + timedelta(days=due_soon_days()))
         )
 
+    def overdue_by(self, today: date, days: int) -> sa.ColumnElement[bool]:
+        """Overdue by at least `days` days: due on or before today - days."""
+        return sa.and_(self.running, self.column <= today - timedelta(days=days))
+
     def ageing(self, today: date, bucket: Ageing) -> sa.ColumnElement[bool]:
         first, last = bucket.days
-        # Overdue by at least `first` days: due on or before today - first.
-        clauses = [self.running, self.column <= today - timedelta(days=first)]
+        clauses = [self.overdue_by(today, first)]
         if last is not None:
             clauses.append(self.column >= today - timedelta(days=last))
         return sa.and_(*clauses)
@@ -116,8 +119,15 @@ def due_soon(today: date) -> sa.ColumnElement[bool]:
 
 
 def ageing(today: date, bucket: Ageing) -> sa.ColumnElement[bool]:
-    """Either deadline overdue by a number of days in the bucket."""
-    return sa.or_(*(deadline.ageing(today, bucket) for deadline in DEADLINES))
+    """The longer of the two overdue periods falls in the bucket, as days_overdue() counts:
+    each item sits in one bucket, the one its row shows."""
+    first, last = bucket.days
+    clauses = [sa.or_(*(deadline.overdue_by(today, first) for deadline in DEADLINES))]
+    if last is not None:
+        clauses.append(
+            sa.not_(sa.or_(*(deadline.overdue_by(today, last + 1) for deadline in DEADLINES)))
+        )
+    return sa.and_(*clauses)
 
 
 def days_overdue(recommendation: Recommendation, today: date) -> int:

@@ -212,15 +212,19 @@ def _issue(recommendation: Recommendation, actor: User, months: int | None) -> N
 
 def find_repeat_of(recommendation: Recommendation) -> Recommendation | None:
     """The latest issued recommendation on the same finding (facility and category) within
-    REPEAT_FINDING_MONTHS before this one: the finding repeats."""
+    REPEAT_FINDING_MONTHS before this one, in another case: the finding repeats. Several
+    recommendations of one case (to several authorities) are one finding."""
     if recommendation.facility_id is None or recommendation.category_id is None:
         return None
     issued_on = recommendation.issued_on or office_today()
     since = add_months(issued_on, -int(current_app.config["REPEAT_FINDING_MONTHS"]))
+    other_case = (sa.true() if recommendation.case_id is None
+                  else Recommendation.case_id.is_distinct_from(recommendation.case_id))
     return db.session.scalars(
         sa.select(Recommendation)
         .where(
             Recommendation.id != recommendation.id,
+            other_case,
             Recommendation.facility_id == recommendation.facility_id,
             Recommendation.category_id == recommendation.category_id,
             Recommendation.record_status.in_(ISSUED_RECORDS),
@@ -364,9 +368,9 @@ def schedule_follow_up(
     _require_live(recommendation)
     if on < office_today():
         raise CaseError(_("A follow-up is scheduled for today or later."), field="on")
+    note = _text(note, "note", _("Say what the follow-up is for."))
     before = recommendation.snapshot()
-    recommendation.follow_up_on = on
-    recommendation.follow_up_note = _text(note, "note", _("Say what the follow-up is for."))
+    recommendation.follow_up_on, recommendation.follow_up_note = on, note
     _log(recommendation, AuditAction.FOLLOW_UP_SCHEDULED, actor=actor, step="follow_up",
          due=on, reason=recommendation.follow_up_note,
          changes=diff(before, recommendation.snapshot()))
