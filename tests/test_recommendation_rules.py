@@ -233,6 +233,20 @@ def test_a_supervisor_cannot_issue_a_recommendation_they_drafted(supervisor):
     assert (mine.record_status, mine.issued_by) == (RecordStatus.ISSUED, colleague)
 
 
+def test_a_supervisor_who_rewrote_a_caseworkers_draft_cannot_issue_it(supervisor):
+    recommendation = make_recommendation()  # drafted by a caseworker of Astana
+    services.edit_draft(recommendation, actor=supervisor, expected_version=recommendation.version,
+                        text="Repair the heating in every cell block before winter.")
+    db.session.flush()
+    with pytest.raises(NotAllowed, match="drafted or edited"):
+        services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3)
+    assert recommendation.record_status is RecordStatus.DRAFT
+
+    colleague = make_user(Role.SUPERVISOR, region=Region.ASTANA)
+    services.apply_step(recommendation, "issue", actor=colleague, implementation_months=3)
+    assert recommendation.issued_by == colleague
+
+
 @pytest.mark.parametrize("region", [Region.ASTANA, None], ids=["regional", "national"])
 def test_a_supervisor_covering_the_region_issues_a_caseworkers_draft(region):
     approver = make_user(Role.SUPERVISOR, region=region)

@@ -66,14 +66,13 @@ def _day(value: str) -> str:
 _CLOSING = frozenset(t.action for t in TRANSITIONS if t.target is CaseStatus.CLOSED)
 _RECORDED = (
     (_l("Findings"), frozenset({"propose_recommendations"})),
-    (_l("Recommendations issued"), frozenset({"start_follow_up"})),
     (_l("Reason for closing"), _CLOSING),
 )
 
 
 def recorded_decisions(case: Case) -> list[tuple[str, str]]:
-    """(label, text) for the findings, the recommendations issued and, while the case is
-    closed, the reason it was closed, each from the latest step that recorded it."""
+    """(label, text) for the findings and, while the case is closed, the reason it was closed,
+    each from the latest step that recorded it. Recommendations have their own section."""
     latest: dict[frozenset[str], str] = {}
     for event in case.events:  # newest first
         action = event.data.get("action") if event.kind is EventKind.TRANSITION else None

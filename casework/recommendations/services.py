@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from casework.accounts.models import User
 from casework.accounts.roles import Role
-from casework.audit import AuditAction, diff, record
+from casework.audit import AuditAction, AuditEntry, diff, record
 from casework.cases.deadlines import add_months
 from casework.cases.models import Case, EventKind
 from casework.cases.services import CaseError, InvalidTransition, NotAllowed
@@ -187,13 +187,28 @@ def check_step_possible(recommendation: Recommendation, step: RecordStep, *, act
               action=step.label, status=recommendation.record_status.label)
         )
     _require(can(actor, step.permission, recommendation))
-    if step.action == "issue" and recommendation.drafted_by_id == actor.id:
-        # Four-eyes: the person who wrote it is not the one who approves it.
-        raise NotAllowed(_("Another supervisor must approve a recommendation you drafted."))
+    if step.action == "issue" and actor.id in authors(recommendation):
+        # Four-eyes: nobody who wrote the wording approves it.
+        raise NotAllowed(
+            _("Another supervisor must approve a recommendation you drafted or edited.")
+        )
     if step.action == "close" and not recommendation.implementation_is_final:
         raise InvalidTransition(
             _("Close a recommendation once its implementation is verified as final.")
         )
+
+
+def authors(recommendation: Recommendation) -> set[int]:
+    """The ids of whoever wrote the draft's wording: its drafter and everyone who edited it
+    (the audit log is the record of edits)."""
+    editors = db.session.scalars(
+        sa.select(AuditEntry.actor_id).where(
+            AuditEntry.object_type == Recommendation.__tablename__,
+            AuditEntry.object_id == recommendation.id,
+            AuditEntry.action == AuditAction.RECOMMENDATION_EDITED,
+        )
+    )
+    return {recommendation.drafted_by_id, *(i for i in editors if i is not None)}
 
 
 def _issue(recommendation: Recommendation, actor: User, months: int | None) -> None:
