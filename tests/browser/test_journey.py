@@ -26,6 +26,7 @@ def office(live_app):
         factories.make_facility(name="Pre-trial detention centre No. 1")
         factories.make_category("torture")
         factories.make_category("medical_care")
+        factories.make_authority(name="Prosecutor's Office of Astana")
         db.session.commit()
         return {role: user.email for role, user in people.items()}
 
@@ -124,9 +125,59 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     supervisor.act("Violation found: prepare recommendations",
                    Findings="Injuries documented by the facility doctor on 3 November.")
     assert supervisor.status() == "Recommendation"
-    supervisor.act("Recommendations issued: start follow-up",
-                   Recommendations_issued="Recommendation to the Prosecutor's Office, No. 12.")
+    supervisor.close()
+
+    # The caseworker drafts the recommendation; a supervisor who did not write it issues it.
+    caseworker = Journey(browser, live_server, screenshots, "3-caseworker")
+    caseworker.sign_in(office["caseworker"])
+    page = caseworker.page
+    page.goto(case_url)
+    page.get_by_role("link", name="Draft a recommendation").click()
+    page.get_by_label("Recommendation", exact=True).fill(
+        "Have every detainee examined by a doctor on arrival and after any use of force.")
+    choose(page.get_by_label("Addressee"), "Prosecutor's Office of Astana")
+    page.get_by_label("Scope").select_option(value="individual")
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url(re.compile(r"/recommendations/\d+$"))
+    caseworker.shot("drafted")
+    recommendation_url = page.url
+    caseworker.close()
+
+    supervisor = Journey(browser, live_server, screenshots, "4-supervisor")
+    supervisor.sign_in(office["supervisor"])
+    page = supervisor.page
+    page.goto(recommendation_url)
+    choose(page.get_by_label("Period for implementation"), "3 months")
+    page.get_by_role("button", name="Approve and issue").click()
+    assert supervisor.status() == "Issued"
+    supervisor.shot("issued")
+
+    page.goto(case_url)
+    supervisor.act("Recommendations issued: start follow-up")
     assert supervisor.status() == "Follow-up"
+
+    # The authority replies; the office verifies what was done and closes the recommendation.
+    today = office_today().isoformat()
+    page.goto(recommendation_url)
+    page.get_by_text("Record a reply").click()
+    reply = page.locator("form#reply")
+    reply.get_by_label("Received on").fill(today)
+    reply.get_by_label("Incoming register number").fill("вх. 12-3/4567")
+    choose(reply.get_by_label("Position taken"), "Accepted")
+    reply.get_by_label("Summary of the reply").fill("Medical checks ordered for all arrivals.")
+    reply.get_by_role("button", name="Record the reply").click()
+    page.get_by_text("Record a verification").click()
+    verification = page.locator("form#verify")
+    choose(verification.get_by_label("Verified status"), "Implemented")
+    choose(verification.get_by_label("How it was verified"), "Document review")
+    verification.get_by_label("Verified on").fill(today)
+    verification.get_by_role("textbox", name="Evidence").fill("Order No. 112 and the medical register seen.")
+    verification.get_by_role("button", name="Record the verification").click()
+    page.locator("form#close").get_by_role("button", name="Close").click()
+    assert supervisor.status() == "Closed"
+    supervisor.shot("recommendation-closed")
+
+    page.goto(case_url)
     supervisor.act("Close the case", Outcome="Violation remedied",
                    Reason="Disciplinary measures taken; medical care provided.")
     assert supervisor.status() == "Closed"
