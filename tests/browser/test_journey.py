@@ -171,7 +171,8 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     choose(verification.get_by_label("Verified status"), "Implemented")
     choose(verification.get_by_label("How it was verified"), "Document review")
     verification.get_by_label("Verified on").fill(today)
-    verification.get_by_role("textbox", name="Evidence").fill("Order No. 112 and the medical register seen.")
+    verification.get_by_role("textbox", name="Evidence").fill(
+        "Order No. 112 and the medical register seen.")
     verification.get_by_role("button", name="Record the verification").click()
     page.locator("form#close").get_by_role("button", name="Close").click()
     assert supervisor.status() == "Closed"
