@@ -9,7 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from casework.cases.models import Event
 from casework.recommendations.lifecycle import Implementation, Response
-from casework.recommendations.models import DeadlineKind, VerificationMethod
+from casework.recommendations.models import (
+    DeadlineKind,
+    VerificationMethod,
+    recommendation_label,
+)
 from casework.templating import format_day
 
 STEP_LABELS = {
@@ -27,14 +31,19 @@ STEP_LABELS = {
 }
 
 
-def recommendation_label(number: str | None, recommendation_id: int) -> str:
-    return number or _("Draft %(id)s", id=recommendation_id)
+def event_label(event: Event) -> str:
+    """The number it had then or, for a step taken on the draft, the number it has now."""
+    if number := event.data.get("number"):
+        return number
+    recommendation_id = event.data["recommendation_id"]
+    now = next((r for r in event.case.recommendations if r.id == recommendation_id), None)
+    return recommendation_label(now.number if now else None, recommendation_id)
 
 
 def event_lines(event: Event) -> list[str]:
     data = event.data
     step = str(STEP_LABELS.get(data.get("step", ""), data.get("step", "")))
-    lines = [f"{recommendation_label(data.get('number'), data['recommendation_id'])}: {step}"]
+    lines = [f"{event_label(event)}: {step}"]
     if data.get("response"):
         lines.append(_("Position: %(response)s", response=Response(data["response"]).label))
     if data.get("claimed"):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,6 +29,11 @@ from casework.reference.regions import Region
 if TYPE_CHECKING:
     from casework.attachments.models import Attachment
     from casework.cases.models import Case
+
+
+def recommendation_label(number: str | None, recommendation_id: int) -> str:
+    """The register number, or the draft's id while it has none."""
+    return number or gettext("Draft %(id)s", id=recommendation_id)
 
 
 class Recommendation(TimestampMixin, Model):
@@ -104,8 +110,7 @@ class Recommendation(TimestampMixin, Model):
 
     @property
     def label(self) -> str:
-        """The register number, or the draft's id while it has none."""
-        return self.number or str(_l("Draft %(id)s", id=self.id))
+        return recommendation_label(self.number, self.id)
 
     @property
     def is_live(self) -> bool:

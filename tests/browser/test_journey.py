@@ -168,12 +168,15 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     reply.get_by_role("button", name="Record the reply").click()
     page.get_by_text("Record a verification").click()
     verification = page.locator("form#verify")
-    choose(verification.get_by_label("Verified status"), "Implemented")
-    choose(verification.get_by_label("How it was verified"), "Document review")
+    verification.get_by_label("Verified status").select_option(value="implemented")
+    verification.get_by_label("How it was verified").select_option(value="document_review")
     verification.get_by_label("Verified on").fill(today)
     verification.get_by_role("textbox", name="Evidence").fill(
         "Order No. 112 and the medical register seen.")
     verification.get_by_role("button", name="Record the verification").click()
+    where_it_stands = page.locator("section:has(#status-heading)").inner_text()
+    assert "Accepted" in where_it_stands
+    assert "Implemented" in where_it_stands
     page.locator("form#close").get_by_role("button", name="Close").click()
     assert supervisor.status() == "Closed"
     supervisor.shot("recommendation-closed")
