@@ -198,12 +198,16 @@ def can_read_recommendation(user: User, recommendation: Recommendation) -> bool:
 
 def can_follow_up_recommendation(user: User, recommendation: Recommendation) -> bool:
     """Record replies and verifications, edit a draft: its region's supervisor, or a
-    caseworker who follows it up, drafted it or is assigned to its case, as long as they
-    still read it (a drafter taken off the case and its follow-up is no longer on it)."""
+    caseworker who follows it up or is assigned to its case (its drafter, while it is a
+    draft), as long as they still read it."""
+    from casework.recommendations.lifecycle import RecordStatus
+
     if supervises_recommendation(user, recommendation):
         return True
+    is_draft = recommendation.record_status is RecordStatus.DRAFT
     return user.has_role(Role.CASEWORKER) and can_read_recommendation(user, recommendation) and (
-        user.id in (recommendation.owner_id, recommendation.drafted_by_id)
+        user.id == recommendation.owner_id
+        or (is_draft and user.id == recommendation.drafted_by_id)
         or (recommendation.case is not None and is_assigned(user, recommendation.case))
     )
 

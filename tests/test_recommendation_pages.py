@@ -235,9 +235,14 @@ def test_page_shows_everything_about_an_issued_recommendation(login, case, issue
 # -- the record's steps and the four-eyes rule --------------------------------------------------
 
 
+def post_step(client, recommendation, data: dict, **kw):
+    """A step as the page posts it: with the version the user read."""
+    version = reloaded(recommendation).version
+    return client.post(url(recommendation, "step"), data={"version": version, **data}, **kw)
+
+
 def _issue(client, recommendation, months="6"):
-    return client.post(url(recommendation, "step"),
-                       data={"action": "issue", "implementation_months": months})
+    return post_step(client, recommendation, {"action": "issue", "implementation_months": months})
 
 
 def test_drafting_supervisor_cannot_issue_but_another_supervisor_can(app, login, case,
@@ -281,14 +286,14 @@ def test_caseworker_sees_who_issues_and_cannot_forge_the_step(login, case, casew
 def test_step_from_another_status_is_refused_and_nothing_changes(login, case, issued,
                                                                   supervisor):
     client = login(supervisor)
-    response = client.post(url(issued, "step"), data={"action": "issue",
+    response = post_step(client, issued, {"action": "issue",
                                                       "implementation_months": "3"},
                            follow_redirects=True)
     assert "“Approve and issue” is not possible while the recommendation is “Issued”." in (
         flashes(response))
     after = reloaded(issued)
     assert (after.record_status, after.number) == (RecordStatus.ISSUED, issued.number)
-    forged = client.post(url(issued, "step"), data={"action": "delete"}, follow_redirects=True)
+    forged = post_step(client, issued, {"action": "delete"}, follow_redirects=True)
     assert "There is no such action." in flashes(forged)
 
 
@@ -304,12 +309,12 @@ def test_issue_without_a_period_asks_for_it_next_to_the_field(login, case, casew
 
 def test_withdraw_needs_a_reason_and_then_withdraws(login, issued, supervisor):
     client = login(supervisor)
-    refused = client.post(url(issued, "step"), data={"action": "withdraw", "reason": ""})
+    refused = post_step(client, issued, {"action": "withdraw", "reason": ""})
     assert refused.status_code == 400
     assert 'id="withdraw-reason-error"' in page(refused)
     assert reloaded(issued).record_status is RecordStatus.ISSUED
 
-    done = client.post(url(issued, "step"), data={"action": "withdraw",
+    done = post_step(client, issued, {"action": "withdraw",
                                                   "reason": "The facility was closed."})
     assert done.status_code == 302
     assert reloaded(issued).record_status is RecordStatus.WITHDRAWN
@@ -526,3 +531,12 @@ def test_issued_recommendation_cannot_be_edited(login, issued, caseworker):
         flashes(response))
     assert reloaded(issued).text != "Changed."
     assert "Edit the draft" not in page(client.get(url(issued)))
+
+
+def test_an_owner_who_no_longer_reads_the_case_does_not_see_its_summary(login):
+    owner = make_user(Role.CASEWORKER, region=Region.ASTANA)
+    case = make_case(status=CaseStatus.CLOSED, summary="Beaten in cell 12 by two guards")
+    draft = committed(make_recommendation(case, drafted_by=owner))
+    response = login(owner).get(url(draft, "edit"))
+    assert response.status_code == 200
+    assert "Beaten in cell 12" not in page(response)

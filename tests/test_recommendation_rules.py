@@ -16,12 +16,14 @@ import time_machine
 
 from casework.accounts.roles import Role
 from casework.audit import AuditAction, AuditEntry
+from casework.cases import services as case_services
 from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import Event, EventKind
 from casework.cases.services import CaseError, InvalidTransition, NotAllowed
 from casework.cases.timeline import describe
 from casework.database import OFFICE_TZ
 from casework.extensions import db
+from casework.permissions import Permission, can
 from casework.recommendations import services
 from casework.recommendations.lifecycle import (
     FINAL_IMPLEMENTATION,
@@ -690,3 +692,71 @@ def test_recommendations_of_the_same_case_are_one_finding_not_a_repeat(finding, 
     assert [r.repeat_of for r in siblings] == [None, None]
     # A later case on the same finding is a repeat again.
     assert issue_new(finding, supervisor).repeat_of == siblings[1]
+
+
+# -- guards added after the security review ---------------------------------------------------
+
+
+def test_a_step_on_a_recommendation_changed_since_it_was_read_is_refused(supervisor):
+    """The approver issues the wording they read, not one edited behind their back."""
+    recommendation = make_recommendation()
+    read_version = recommendation.version
+    services.edit_draft(recommendation, actor=recommendation.drafted_by,
+                        expected_version=read_version, text="Something else entirely.")
+    db.session.flush()
+    with pytest.raises(InvalidTransition, match="changed this recommendation"):
+        services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3,
+                            expected_version=read_version)
+    assert recommendation.record_status is RecordStatus.DRAFT
+    services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3,
+                        expected_version=recommendation.version)
+    assert recommendation.record_status is RecordStatus.ISSUED
+
+
+def test_a_draft_of_a_closed_case_is_not_issued(supervisor):
+    case = make_case(status=CaseStatus.CLOSED)
+    recommendation = make_recommendation(case)
+    with pytest.raises(InvalidTransition, match="The case is closed"):
+        services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3)
+    assert (recommendation.record_status, recommendation.number) == (RecordStatus.DRAFT, None)
+
+
+def test_the_drafter_follows_up_only_the_draft(caseworker):
+    case = make_case(status=CaseStatus.RECOMMENDATION)  # caseworker not assigned, same region
+    draft = make_recommendation(case, drafted_by=caseworker,
+                                owner=make_user(Role.CASEWORKER, region=Region.ASTANA))
+    assert can(caseworker, Permission.FOLLOW_UP_RECOMMENDATION, draft)
+    sent = issued(case, drafted_by=caseworker, owner=draft.owner)
+    assert not can(caseworker, Permission.FOLLOW_UP_RECOMMENDATION, sent)
+    with pytest.raises(NotAllowed):
+        services.record_verification(
+            sent, actor=caseworker, result=Implementation.IMPLEMENTED,
+            method=VerificationMethod.DOCUMENT_REVIEW, verified_on=TODAY, evidence="Seen.")
+
+
+@pytest.mark.parametrize("years", [5, 6])
+def test_deadlines_and_follow_ups_stay_within_five_years(years, supervisor):
+    recommendation = issued()
+    far = date(recommendation.issued_on.year + years, 11, 30)
+    if years == 5:
+        services.change_deadline(recommendation, DeadlineKind.IMPLEMENTATION, far, "Law changed.",
+                                  actor=supervisor)
+        assert recommendation.implementation_due == far
+        return
+    with pytest.raises(CaseError, match="within five years") as refused:
+        services.change_deadline(recommendation, DeadlineKind.IMPLEMENTATION, far, "Typo.",
+                                 actor=supervisor)
+    assert refused.value.field == "new_due"
+    with pytest.raises(CaseError, match="within five years") as refused:
+        services.schedule_follow_up(recommendation, far, "Visit.", actor=supervisor)
+    assert refused.value.field == "on"
+
+
+def test_a_case_moving_region_takes_its_recommendations_along():
+    national = make_user(Role.SUPERVISOR)
+    case = make_case(status=CaseStatus.RECOMMENDATION, region=Region.ASTANA)
+    recommendation = issued(case)
+    karaganda = make_facility(region=Region.KARAGANDA)
+    case_services.edit_case(case, expected_version=case.version, actor=national,
+                            changes={"facility": karaganda})
+    assert (case.region, recommendation.region) == (Region.KARAGANDA, Region.KARAGANDA)

@@ -42,6 +42,7 @@ from casework.database import office_today, utcnow
 from casework.extensions import db
 from casework.permissions import Permission, can, covers_region
 from casework.reference.models import Authority, Facility
+from casework.reference.regions import Region
 from casework.templating import format_day
 from casework.workdays import WorkingCalendar
 
@@ -348,13 +349,20 @@ def _set_field(case: Case, name: str, value: Any, actor: User) -> None:
         case.facility = value
         # A case belongs to its facility's region, within the regions the actor covers.
         if value is not None and covers_region(actor, value.region):
-            case.region = value.region
+            _move_to_region(case, value.region)
     elif name == "categories":
         case.categories = list(value)
     elif name == "is_urgent":
         _set_urgency(case, bool(value))
     else:
         setattr(case, name, value)
+
+
+def _move_to_region(case: Case, region: Region) -> None:
+    """The case's recommendations move with it: the new region's supervisor follows them up."""
+    case.region = region
+    for recommendation in case.recommendations:
+        recommendation.region = region
 
 
 def _set_urgency(case: Case, urgent: bool) -> None:

@@ -36,6 +36,11 @@ def implementation_due(issued_on: date, months: int) -> date:
     return add_months(issued_on, months)
 
 
+def furthest_date(start: date) -> date:
+    """The latest date a deadline or follow-up may be set to: a typo like 2062 is refused."""
+    return add_months(start, 60)
+
+
 def due_soon_days() -> int:
     return int(current_app.config["RECOMMENDATION_DUE_SOON_DAYS"])
 

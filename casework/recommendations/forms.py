@@ -126,6 +126,8 @@ class StepForm(FlaskForm):
     step needs."""
 
     action = HiddenField(validators=[DataRequired()])
+    # The version the user read: nobody approves wording changed after they opened the page.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
     # services.apply_step checks the period, with a clearer message than "not a valid choice".
     implementation_months = SelectField(
@@ -267,7 +269,8 @@ def step_actions(
         except services.CaseError as refused:
             blocker = refused.message
         form = failed if failed and failed.action.data == step.action else None
-        form = form or StepForm(formdata=None, action=step.action)
+        form = form or StepForm(formdata=None, action=step.action,
+                                version=recommendation.version)
         actions.append(StepAction(step, form.prepare(step), blocker))
     return actions
 

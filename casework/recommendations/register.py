@@ -28,6 +28,7 @@ from casework.paging import Page, paginate
 from casework.permissions import visible_recommendations_clause
 from casework.recommendations.deadlines import DEADLINES, IMPLEMENTATION, REPLY, Ageing
 from casework.recommendations.deadlines import TrackedDeadline as Deadline
+from casework.recommendations.deadlines import ageing as longer_overdue_in
 from casework.recommendations.lifecycle import Implementation, RecordStatus, Response
 from casework.recommendations.models import DeadlineKind, Recommendation
 from casework.reference.models import Authority, Facility
@@ -186,12 +187,13 @@ class RegisterFilterForm(FlaskForm):
         )
 
 
-def filter_form(args: MultiDict[str, str]) -> RegisterFilterForm:
-    """The filter form read from the query string, its choices set, checked."""
+def filter_form(user: User, args: MultiDict[str, str]) -> RegisterFilterForm:
+    """The filter form read from the query string, its choices set, checked. The caseworkers
+    offered are those following up recommendations the user may read, no others."""
     form = RegisterFilterForm(args)
-    owners = sa.select(User).where(
-        sa.exists().where(Recommendation.owner_id == User.id)
-    ).order_by(User.full_name)
+    owners = sa.select(User).where(User.id.in_(
+        sa.select(Recommendation.owner_id).where(visible_recommendations_clause(user))
+    )).order_by(User.full_name)
     form.set_choices(
         db.session.scalars(sa.select(Authority).order_by(Authority.name)),
         db.session.scalars(sa.select(Facility).order_by(Facility.name)),
@@ -221,7 +223,9 @@ def _deadline_clauses(f: RegisterFilters, today: date) -> list[sa.ColumnElement[
         named = chosen if f.overdue is Overdue.ANY else (TRACKED[DeadlineKind(f.overdue)],)
         clauses.append(_either(named, lambda d: d.overdue(today)))
     if (bucket := f.ageing) is not None:
-        clauses.append(_either(chosen, lambda d: d.ageing(today, bucket)))
+        # Across both deadlines an item ages by the longer overdue period, as its row shows.
+        clauses.append(TRACKED[f.deadline].ageing(today, bucket) if f.deadline
+                       else longer_overdue_in(today, bucket))
     return clauses
 
 
@@ -310,7 +314,9 @@ def _rows_in_order(ids: Sequence[int]) -> list[Recommendation]:
         sa.select(Recommendation).where(Recommendation.id.in_(ids)).options(
             joinedload(Recommendation.authority).load_only(Authority.name),
             # The row's "Act" links ask can(...), which looks at the case's assignments.
-            joinedload(Recommendation.case).load_only(Case.reference)
+            joinedload(Recommendation.case).load_only(
+                Case.reference, Case.region, Case.status, Case.created_by_id
+            )
             .selectinload(Case.assignments),
             joinedload(Recommendation.facility).load_only(Facility.name),
             joinedload(Recommendation.owner).load_only(User.full_name),

@@ -37,7 +37,7 @@ def _actor() -> User:
 @bp.get("/recommendations")
 @requires(P.READ_RECOMMENDATION)
 def register():
-    form = filter_form(request.args)
+    form = filter_form(_actor(), request.args)
     filters = form.filters()
     today = office_today()
     page = list_register(_actor(), filters, request.args.get("page", 1, type=int), today)
@@ -50,7 +50,7 @@ def register():
 
 def _export(write: Writer, extension: str, mimetype: str) -> Response:
     """Every filtered row (all pages, the page's order), audited and sent as a download."""
-    filters = filter_form(request.args).filters()
+    filters = filter_form(_actor(), request.args).filters()
     today = office_today()
     actor = _actor()
     out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it

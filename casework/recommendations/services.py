@@ -159,11 +159,18 @@ def apply_step(
     actor: User,
     reason: str = "",
     implementation_months: int | None = None,
+    expected_version: int | None = None,
 ) -> RecordStep:
-    """Move the record along one step of RECORD_STEPS; the only place that sets its status."""
+    """Move the record along one step of RECORD_STEPS; the only place that sets its status.
+
+    `expected_version` is the version the actor read: a step (above all, approving the
+    wording) is refused when someone changed the recommendation since."""
     step = RECORD_STEPS_BY_ACTION.get(action)
     if step is None:
         raise InvalidTransition(_("There is no such action."))
+    if expected_version is not None and expected_version != recommendation.version:
+        raise InvalidTransition(_("Someone changed this recommendation after you opened it. "
+                                  "Read it again, then decide."))
     check_step_possible(recommendation, step, actor=actor)
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
@@ -192,6 +199,9 @@ def check_step_possible(recommendation: Recommendation, step: RecordStep, *, act
         raise NotAllowed(
             _("Another supervisor must approve a recommendation you drafted or edited.")
         )
+    if step.action == "issue" and recommendation.case and not recommendation.case.is_open:
+        raise InvalidTransition(_("The case is closed: reopen it before issuing its "
+                                  "recommendations."))
     if step.action == "close" and not recommendation.implementation_is_final:
         raise InvalidTransition(
             _("Close a recommendation once its implementation is verified as final.")
@@ -347,6 +357,8 @@ def change_deadline(
     if recommendation.issued_on and new_due < recommendation.issued_on:
         raise CaseError(_("The deadline cannot be before the recommendation was issued."),
                         field="new_due")
+    if new_due > deadlines.furthest_date(recommendation.issued_on or office_today()):
+        raise CaseError(_("Choose a date within five years."), field="new_due")
     change = DeadlineChange(kind=kind, previous_due=previous, new_due=new_due, reason=reason,
                             changed_by=actor)
     recommendation.deadline_changes.append(change)
@@ -383,6 +395,8 @@ def schedule_follow_up(
     _require_live(recommendation)
     if on < office_today():
         raise CaseError(_("A follow-up is scheduled for today or later."), field="on")
+    if on > deadlines.furthest_date(office_today()):
+        raise CaseError(_("Choose a date within five years."), field="on")
     note = _text(note, "note", _("Say what the follow-up is for."))
     before = recommendation.snapshot()
     recommendation.follow_up_on, recommendation.follow_up_note = on, note

@@ -241,6 +241,7 @@ def step(recommendation_id: int):
 
     def take_step() -> str:
         services.apply_step(recommendation, chosen.action, actor=_actor(),
+                            expected_version=form.version.data,
                             reason=form.reason.data or "",
                             implementation_months=form.implementation_months.data)
         if chosen.action == "issue":
