@@ -298,6 +298,15 @@ def test_verifying_the_implementation_stops_its_deadline(caseworker, clock):
     assert recommendation.implementation_overdue_days(today) == 0
 
 
+@pytest.mark.parametrize("implementation", list(Implementation))
+def test_a_verified_final_outcome_also_ends_the_wait_for_a_reply(implementation, clock):
+    today = office_today()
+    recommendation = past_deadline(REPLY, 12, today, implementation=implementation)
+    waiting = implementation not in FINAL_IMPLEMENTATION
+    assert recommendation.reply_overdue_days(today) == (12 if waiting else 0)
+    assert matching(REPLY.overdue(today)) == ({recommendation.id} if waiting else set())
+
+
 def test_a_moved_deadline_is_no_longer_overdue(supervisor, clock):
     today = office_today()
     recommendation = past_deadline(REPLY, 12, today)

@@ -35,7 +35,7 @@ class CaseStatus(LabelledEnum):
             "registered": _l("Registered"),
             "triage": _l("Triage"),
             "investigation": _l("Investigation"),
-            "recommendation": _l("Recommendation"),
+            "recommendation": _l("Recommendations"),
             "follow_up": _l("Follow-up"),
             "closed": _l("Closed"),
         }

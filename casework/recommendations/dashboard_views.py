@@ -12,9 +12,13 @@ from casework.recommendations import charts
 from casework.recommendations.blueprint import bp
 from casework.recommendations.dashboard import build_dashboard, dashboard_scope, monthly
 
+# The dashboard is for those who act on overdue items: supervisors and the caseworkers who
+# follow recommendations up. Lawyers and monitors read recommendations in their cases.
+WATCHES_DEADLINES = Permission.FOLLOW_UP_RECOMMENDATION
+
 
 @bp.get("/dashboard")
-@requires(Permission.READ_RECOMMENDATION)
+@requires(WATCHES_DEADLINES)
 def dashboard() -> str:
     board = build_dashboard(current_user._get_current_object(), office_today())
     return render_template(
@@ -24,7 +28,7 @@ def dashboard() -> str:
 
 
 @bp.get("/dashboard/monthly.svg")
-@requires(Permission.READ_RECOMMENDATION)
+@requires(WATCHES_DEADLINES)
 def monthly_chart() -> Response:
     months = monthly(dashboard_scope(current_user._get_current_object()), office_today())
     return Response(

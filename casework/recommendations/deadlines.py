@@ -2,8 +2,8 @@
 buckets as SQL conditions (DESIGN.md §4). The register, the dashboard and the reminders all ask
 here, so they always count the same items.
 
-Overdue: the reply deadline passed with no reply, or the implementation deadline passed without
-a final verified status. Only issued records run deadlines: a draft has none yet, and closed or
+Overdue: the reply deadline passed with no reply (while the outcome is not yet verified as
+final), or the implementation deadline passed without a final verified status. Only issued records run deadlines: a draft has none yet, and closed or
 withdrawn ones bind nobody.
 """
 
@@ -84,9 +84,11 @@ class TrackedDeadline:
     @property
     def running(self) -> sa.ColumnElement[bool]:
         live = Recommendation.record_status == RecordStatus.ISSUED
+        awaited = Recommendation.implementation.not_in(FINAL_IMPLEMENTATION)
         if self.kind is DeadlineKind.REPLY:
-            return sa.and_(live, Recommendation.response == Response.AWAITING)
-        return sa.and_(live, Recommendation.implementation.not_in(FINAL_IMPLEMENTATION))
+            # Once the office has verified the outcome, a missing reply no longer matters.
+            return sa.and_(live, awaited, Recommendation.response == Response.AWAITING)
+        return sa.and_(live, awaited)
 
     def overdue(self, today: date) -> sa.ColumnElement[bool]:
         return sa.and_(self.running, self.column < today)

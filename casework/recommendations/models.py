@@ -127,7 +127,7 @@ class Recommendation(TimestampMixin, Model):
     @property
     def reply_deadline_runs(self) -> bool:
         """The addressee still owes a reply (deadlines.REPLY.running, for one record)."""
-        return self.is_live and self.response is Response.AWAITING
+        return self.implementation_deadline_runs and self.response is Response.AWAITING
 
     @property
     def implementation_deadline_runs(self) -> bool:

@@ -124,7 +124,7 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     assert supervisor.status() == "Investigation"
     supervisor.act("Violation found: prepare recommendations",
                    Findings="Injuries documented by the facility doctor on 3 November.")
-    assert supervisor.status() == "Recommendation"
+    assert supervisor.status() == "Recommendations"
     supervisor.close()
 
     # The caseworker drafts the recommendation; a supervisor who did not write it issues it.
