@@ -26,13 +26,14 @@ def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
     Accounts and reference data are created only where missing, so running it again adds
     cases but never duplicates people's accounts, facilities or categories.
     """
-    from casework.demo.cases import Office, make_cases
+    from casework.demo.cases import Office, make_cases, write_histories
     from casework.demo.office import (
         PeopleMaker,
         ensure_authorities_and_facilities,
         ensure_categories,
         ensure_users,
     )
+    from casework.demo.recommendations import make_recommendations
     from casework.workdays import WorkingCalendar
 
     rng = random.Random(seed)  # reproducible demo data, not secrets
@@ -44,12 +45,16 @@ def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
         facilities=facilities, people=PeopleMaker(rng), calendar=WorkingCalendar.load(),
         today=office_today(),
     )
-    cases = make_cases(office, case_count)
+    stories = make_cases(office, case_count)
+    recommendations = make_recommendations(office, stories)
+    write_histories(stories)
     db.session.flush()
+    cases = [story.case for story in stories]
     return Counter(
         users=len(users), facilities=len(facilities), authorities=len(authorities),
         categories=len(categories), cases=len(cases),
         people=len({p.person_id for c in cases for p in c.parties}),
+        recommendations=len(recommendations),
     )
 
 
@@ -71,7 +76,8 @@ def print_demo_accounts() -> None:
 @click.option("--cases", "case_count", default=500, show_default=True, help="Number of cases.")
 @with_appcontext
 def load_demo(if_empty: bool, seed: int, case_count: int) -> None:
-    """Load a believable demo office: accounts, facilities, categories and cases."""
+    """Load a believable demo office: accounts, facilities, categories, cases and their
+    recommendations."""
     if os.environ.get("CASEWORK_ENV") == "production":
         # Published passwords on a live system would be an open door.
         raise click.ClickException("Demo data is not for production.")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
+
+import sqlalchemy as sa
 
 from casework.accounts.models import User
 from casework.audit import AuditAction, AuditEntry, _jsonable
@@ -49,16 +51,35 @@ AUDIT_FOR_EVENT = {
 }
 
 
+@dataclass(frozen=True)
+class Audited:
+    """The audit entry of a happening that is not about the case itself (a recommendation)."""
+
+    action: AuditAction
+    object_type: str
+    object_id: int
+    changes: dict[str, Any]
+
+
 @dataclass
 class Story:
     """A case and what happened to it, kept in time order for its events and audit entries."""
 
     case: Case
-    happenings: list[tuple[datetime, EventKind, User, dict[str, Any]]] = field(
+    happenings: list[tuple[datetime, EventKind, User, dict[str, Any], Audited | None]] = field(
         default_factory=list)
 
     def add(self, at: datetime, kind: EventKind, actor: User, **details: Any) -> None:
-        self.happenings.append((at, kind, actor, details))
+        self.happenings.append((at, kind, actor, details, None))
+
+    def add_audited(self, at: datetime, kind: EventKind, actor: User, audited: Audited,
+                    details: dict[str, Any]) -> None:
+        self.happenings.append((at, kind, actor, details, audited))
+
+    def transition(self, action: str) -> tuple[datetime, dict[str, Any]] | None:
+        """When the case took this step of the lifecycle, and its details (still mutable)."""
+        return next(((at, details) for at, kind, _actor, details, _audited in self.happenings
+                     if kind is EventKind.TRANSITION and details["action"] == action), None)
 
 
 @dataclass
@@ -92,28 +113,29 @@ def moment(day: date, rng: random.Random, *, at: time | None = None) -> datetime
     return min(local.astimezone(UTC), utcnow() - timedelta(minutes=rng.randint(30, 90)))
 
 
-def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
+def pick(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _working_day_on_or_before(day: date, cal: WorkingCalendar) -> date:
+def working_day_on_or_before(day: date, cal: WorkingCalendar) -> date:
     while not cal.is_working_day(day):
         day -= timedelta(days=1)
     return day
 
 
-def make_cases(office: Office, count: int) -> list[Case]:
-    """Register `count` cases in date order (so references grow with dates) with their stories."""
+def make_cases(office: Office, count: int) -> list[Story]:
+    """Register `count` cases in date order (so references grow with dates) with their stories;
+    write_histories() then writes what happened to them."""
     rng, today = office.rng, office.today
     days = sorted(
-        _working_day_on_or_before(
+        working_day_on_or_before(
             # One case in twenty arrived this week: the newest work is never empty.
             today - timedelta(days=rng.randrange(7 if rng.random() < 0.05 else HISTORY_DAYS)),
             office.calendar,
         )
         for _ in range(count)
     )
-    paths = [_pick(rng, _weights_for_age((today - day).days)) for day in days]
+    paths = [pick(rng, _weights_for_age((today - day).days)) for day in days]
     # Even a small demo shows every stage: paths nobody drew go to random cases.
     missing = [path for path in PATHS if path not in paths]
     for index, path in zip(rng.sample(range(count), k=min(count, len(missing))), missing,
@@ -121,9 +143,7 @@ def make_cases(office: Office, count: int) -> list[Case]:
         paths[index] = path
     stories = [_story(office, day, PATHS[path]) for day, path in zip(days, paths, strict=True)]
     db.session.flush()
-    for story in stories:
-        _write_history(story)
-    return [story.case for story in stories]
+    return stories
 
 
 def _new_case(office: Office, registered_on: date) -> Case:
@@ -131,7 +151,7 @@ def _new_case(office: Office, registered_on: date) -> Case:
     facility = rng.choice(office.facilities) if rng.random() < 0.9 else None
     region = facility.region if facility else rng.choice(list(Region))
     codes = rng.sample(list(office.categories), k=rng.choice([1, 1, 1, 2]))
-    channel = _pick(rng, CHANNELS)
+    channel = pick(rng, CHANNELS)
     summary = rng.choice(data.SUMMARIES[codes[0]])
     kind = CaseKind.NPM_FINDING if channel is Channel.NPM_VISIT else (
         CaseKind.PAROLE_FOLLOW_UP if codes[0] == "parole" else CaseKind.COMPLAINT)
@@ -221,8 +241,10 @@ def _story(office: Office, registered_on: date, actions: tuple[str, ...]) -> Sto
         _maybe_extend(office, story, investigation_on)
     for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
         author = office.caseworker_for(case)
+        written_at = moment(registered_on + timedelta(days=rng.randint(0, age)), rng)
+        # Before office hours moment() moves today's times back: never before registration.
         note = Note(author=author, body=rng.choice(data.NOTES),
-                    created_at=moment(registered_on + timedelta(days=rng.randint(0, age)), rng))
+                    created_at=max(written_at, registered_at + timedelta(minutes=1)))
         case.notes.append(note)
         story.add(note.created_at, EventKind.NOTE_ADDED, author)
     return story
@@ -318,12 +340,21 @@ def _maybe_extend(office: Office, story: Story, investigation_on: date) -> None:
         story.add(done_at, EventKind.TASK_DONE, done_by, task=task.kind)
 
 
-def _write_history(story: Story) -> None:
-    """Timeline events and audit entries in time order, so ids follow the story."""
-    case = story.case
-    for at, kind, actor, details in sorted(story.happenings, key=lambda h: h[0]):
-        payload = _jsonable(details)
-        db.session.add(Event(case_id=case.id, kind=kind, actor_id=actor.id, at=at, data=payload))
-        db.session.add(AuditEntry(
-            at=at, actor_id=actor.id, action=AUDIT_FOR_EVENT[kind], object_type="cases",
-            object_id=case.id, changes=payload))
+def write_histories(stories: list[Story]) -> None:
+    """Timeline events and audit entries in time order, so ids follow each story; inserted in
+    bulk (the demo writes tens of thousands)."""
+    events: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for story in stories:
+        case = story.case
+        for at, kind, actor, details, audited in sorted(story.happenings, key=lambda h: h[0]):
+            payload = _jsonable(details)
+            events.append({"case_id": case.id, "kind": kind, "actor_id": actor.id, "at": at,
+                           "data": payload})
+            audited = audited or Audited(AUDIT_FOR_EVENT[kind], "cases", case.id, payload)
+            entries.append({"at": at, "actor_id": actor.id, "action": audited.action,
+                            "object_type": audited.object_type, "object_id": audited.object_id,
+                            "changes": _jsonable(audited.changes), "ip_address": None})
+    for model, rows in ((Event, events), (AuditEntry, entries)):
+        if rows:  # Core inserts: the ORM would only slow them down
+            db.session.execute(sa.insert(cast(sa.Table, model.__table__)), rows)
