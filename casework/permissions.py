@@ -270,17 +270,27 @@ def requires(permission: Permission) -> Callable:
 
 def visible_cases_clause(user: User) -> sa.ColumnElement[bool]:
     """The SQL counterpart of can_read_case, for lists and counts."""
-    from casework.cases.lifecycle import OPEN_STATUSES
-    from casework.cases.models import Case, CaseAssignment
+    from casework.cases.models import Case
 
     if not has_permission(user, P.READ_CASE):
         return sa.false()
     # IN, not a correlated EXISTS: the planners then read the user's few assignments once
     # instead of probing them for every case (bench/README.md).
-    assigned = Case.id.in_(
-        sa.select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
-    )
-    clauses: list[sa.ColumnElement[bool]] = [assigned]
+    return sa.or_(Case.id.in_(_assigned_case_ids(user)), *_other_case_reasons(user))
+
+
+def _assigned_case_ids(user: User) -> sa.Select[int]:
+    from casework.cases.models import CaseAssignment
+
+    return sa.select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
+
+
+def _other_case_reasons(user: User) -> list[sa.ColumnElement[bool]]:
+    """Why else a user reads a case, besides being assigned to it: one condition each."""
+    from casework.cases.lifecycle import OPEN_STATUSES
+    from casework.cases.models import Case
+
+    clauses: list[sa.ColumnElement[bool]] = []
     if user.has_role(Role.SUPERVISOR):
         clauses.append(sa.true() if user.region is None else Case.region == user.region)
     if user.has_role(Role.CASEWORKER):
@@ -288,7 +298,7 @@ def visible_cases_clause(user: User) -> sa.ColumnElement[bool]:
         clauses.append(sa.and_(Case.status.in_(OPEN_STATUSES), unit))
     if user.has_role(Role.MONITOR):
         clauses.append(Case.created_by_id == user.id)
-    return sa.or_(*clauses)
+    return clauses
 
 
 def identity_cases_clause(user: User) -> sa.ColumnElement[bool]:
@@ -337,9 +347,13 @@ def visible_recommendations_clause(user: User) -> sa.ColumnElement[bool]:
         return sa.false()
     if user.has_role(Role.SUPERVISOR) and user.region is None:
         return sa.true()  # the whole country: skip the case subquery below
+    # One IN per reason the case is visible: an OR inside a single case subquery made
+    # PostgreSQL scan every case for each statement of the dashboard (bench/README.md).
     clauses: list[sa.ColumnElement[bool]] = [
         Recommendation.owner_id == user.id,
-        Recommendation.case_id.in_(sa.select(Case.id).where(visible_cases_clause(user))),
+        Recommendation.case_id.in_(_assigned_case_ids(user)),
+        *(Recommendation.case_id.in_(sa.select(Case.id).where(reason))
+          for reason in _other_case_reasons(user)),
     ]
     if user.has_role(Role.SUPERVISOR):
         clauses.append(Recommendation.region == user.region)
