@@ -10,22 +10,26 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+}
 
 
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str, str | None]]:
+    """(msgid, context) of every string the source marks for translation."""
     with open(ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
 @pytest.fixture(scope="module")
-def messages() -> set[str]:
+def messages() -> set[tuple[str, str | None]]:
     return source_messages()
 
 
@@ -35,8 +39,8 @@ def test_every_string_is_translated(messages, language):
     with open(path, "rb") as po:
         catalog = read_po(po, locale=language)
     missing = []
-    for msgid in sorted(messages):
-        entry = catalog.get(msgid)
+    for msgid, context in sorted(messages, key=lambda m: (m[0], m[1] or "")):
+        entry = catalog.get(msgid, context=context)
         strings = entry.string if entry and isinstance(entry.string, tuple) else (
             (entry.string,) if entry else ())
         if entry is None or entry.fuzzy or not strings or not all(strings):

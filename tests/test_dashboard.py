@@ -163,8 +163,11 @@ def test_overdue_items_grouped_by_authority_facility_region_and_owner(office, su
     assert rows("region") == [(Region.ASTANA.label, 4), (Region.ALMATY_CITY.label, 1)]
     assert rows("owner") == [(office["owner"].full_name, 4), ("Aigerim Colleague", 1)]
     assert tables["authority"].groups == 2
-    assert tables["authority"].rows[0].params == {"overdue": "any", "authority": prosecutors.id}
-    assert tables["region"].rows[1].params == {"overdue": "any", "region": "almaty_city"}
+    # Each row lists its overdue items, the longest overdue first: those to act on today.
+    assert tables["authority"].rows[0].params == {
+        "overdue": "any", "sort": "-days_overdue", "authority": prosecutors.id}
+    assert tables["region"].rows[1].params == {
+        "overdue": "any", "sort": "-days_overdue", "region": "almaty_city"}
 
 
 def test_group_tables_show_the_largest_ten_and_say_how_many_there_are(office):
@@ -308,7 +311,8 @@ def test_region_supervisor_sees_only_their_region(office, two_regions):
 def test_caseworker_sees_only_the_items_they_follow_up(office, two_regions):
     board = build_dashboard(office["owner"], TODAY)
     assert board.overdue.count == 1  # not the colleague's, though the case is readable
-    assert board.overdue.params == {"owner": office["owner"].id, "overdue": "any"}
+    assert board.overdue.params == {"owner": office["owner"].id, "overdue": "any",
+                                    "sort": "-days_overdue"}
 
 
 def test_lawyer_sees_only_their_assigned_cases_items(office, two_regions):
@@ -340,16 +344,19 @@ def test_numbers_and_rows_link_to_the_filtered_register(login, office):
     with at_office(TODAY):
         page = login(office["supervisor"]).get("/dashboard").get_data(as_text=True)
     found = links(page)
+    latest_first = {"sort": ["-days_overdue"]}
     for expected in (
-        {"overdue": ["any"]},
-        {"status": ["issued"], "response": ["awaiting"]},
+        {"overdue": ["any"], **latest_first},
+        {"status": ["issued"], "deadline": ["reply"]},
         {"due": ["soon"], "deadline": ["reply"]},
-        {"ageing": ["31-90"], "deadline": ["reply"]},
-        {"ageing": ["90+"], "deadline": ["implementation"]},
-        {"overdue": ["implementation"]},
-        {"overdue": ["any"], "authority": [str(prosecutors.id)]},
-        {"overdue": ["any"], "owner": [str(office["owner"].id)]},
+        {"ageing": ["31-90"], "deadline": ["reply"], **latest_first},
+        {"ageing": ["90+"], "deadline": ["implementation"], **latest_first},
+        {"overdue": ["implementation"], **latest_first},
+        {"overdue": ["any"], "authority": [str(prosecutors.id)], **latest_first},
+        {"overdue": ["any"], "owner": [str(office["owner"].id)], **latest_first},
         {"authority": [str(prosecutors.id)], "issued_from": ["2025-11-25"]},
+        {"status": ["draft"], "approve": ["1"]},
+        {"status": ["issued"], "ready": ["1"]},
     ):
         assert expected in found, expected
 
@@ -360,7 +367,10 @@ def test_caseworkers_links_keep_to_their_own_items(login, office):
         page = login(office["owner"]).get("/dashboard").get_data(as_text=True)
     owner = [str(office["owner"].id)]
     assert all(args.get("owner") == owner for args in links(page))
-    assert {"owner": owner, "ageing": ["1-30"], "deadline": ["reply"]} in links(page)
+    assert {"owner": owner, "ageing": ["1-30"], "deadline": ["reply"],
+            "sort": ["-days_overdue"]} in links(page)
+    # Approving and closing are a supervisor's: a caseworker's page offers neither.
+    assert not [args for args in links(page) if "approve" in args or "ready" in args]
 
 
 def register_total(user, params: dict) -> int:
@@ -410,8 +420,10 @@ def test_chart_is_svg_without_script_under_its_own_policy(login, office):
     assert not [e for e in elements if str(e.tag).endswith("}script")]
     # Nothing to fetch: no links to other documents, scripts or images.
     assert not [e for e in elements if any(name.endswith("href") for name in e.attrib)]
-    assert ">Jan 2026<" in svg  # the year where it starts
+    # Short months without the year, so twelve labels never overlap (the page names the period).
+    assert ">Jan<" in svg
     assert ">Oct<" in svg
+    assert "2026<" not in svg
     assert "Issued" in svg
 
 
@@ -422,7 +434,7 @@ def test_chart_labels_follow_the_readers_language(login, office):
         svg = client.get("/dashboard/monthly.svg").get_data(as_text=True)
         page = client.get("/dashboard").get_data(as_text=True)
     assert ">нояб.<" in svg
-    assert ">янв. 2026<" in svg
+    assert ">янв.<" in svg
     assert "ноябрь 2026" in page  # the chart's table spells the month out
 
 
@@ -455,3 +467,62 @@ def test_caseworker_still_lands_on_my_work(client, caseworker):
     response = client.post("/login", data={"email": caseworker.email,
                                            "password": factories.PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+# -- what waits for a supervisor's decision ---------------------------------------------------
+
+
+def test_supervisor_sees_drafts_to_approve_and_items_ready_to_close(app, office):
+    supervisor = office["supervisor"]
+    issued(office, implementation=Implementation.IMPLEMENTED)
+    issued(office, implementation=Implementation.NOT_IMPLEMENTED)
+    issued(office, implementation=Implementation.IN_PROGRESS)  # still awaited
+    issued(office, record_status=RecordStatus.CLOSED, implementation=Implementation.IMPLEMENTED)
+    factories.make_recommendation(office["case"], drafted_by=office["owner"])
+    factories.make_recommendation(office["case"], drafted_by=office["owner"])
+    factories.make_recommendation(office["case"], drafted_by=supervisor)  # four-eyes: not theirs
+    elsewhere = factories.make_case(region=Region.PAVLODAR)
+    factories.make_recommendation(elsewhere)  # another region's draft
+
+    board = build_dashboard(supervisor, TODAY)
+
+    assert board.supervision is not None
+    assert board.supervision.to_approve.count == 2
+    assert board.supervision.ready_to_close.count == 2
+    assert board.supervision.to_approve.params == {"status": "draft", "approve": 1}
+    assert board.supervision.ready_to_close.params == {"status": "issued", "ready": 1}
+    with app.test_request_context():
+        for figure in (board.supervision.to_approve, board.supervision.ready_to_close):
+            assert register_total(supervisor, figure.params) == figure.count, figure.params
+    country = factories.make_user(Role.SUPERVISOR)
+    # Everyone's drafts, the regional supervisor's own and another region's too.
+    assert build_dashboard(country, TODAY).supervision.to_approve.count == 4
+
+
+def test_caseworker_has_nothing_to_approve_or_close(office):
+    factories.make_recommendation(office["case"])
+    assert build_dashboard(office["owner"], TODAY).supervision is None
+
+
+def test_page_shows_the_supervisors_figures_with_their_links(login, office):
+    factories.make_recommendation(office["case"], drafted_by=office["owner"])
+    with at_office(TODAY):
+        page = login(office["supervisor"]).get("/dashboard").get_data(as_text=True)
+    assert stat_numbers(page)["drafts awaiting approval"] == [1]
+    assert stat_numbers(page)["ready to close"] == [0]
+    assert {"status": ["draft"], "approve": ["1"]} in links(page)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "25%"), ("ru", "25\xa0%")])
+def test_implementation_rate_is_a_percentage_as_the_language_writes_it(
+    login, office, language, shown
+):
+    recent = TODAY - timedelta(days=30)
+    issued(office, issued_on=recent, implementation=Implementation.IMPLEMENTED)
+    for _ in range(3):
+        issued(office, issued_on=recent)
+    with at_office(TODAY):
+        client = login(office["supervisor"])
+        client.post("/language", data={"language": language})
+        page = client.get("/dashboard").get_data(as_text=True)
+    assert f"</meter> {shown}</td>" in page

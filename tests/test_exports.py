@@ -34,9 +34,10 @@ NASTY = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1", "-2+3", "@SUM(A1
          "\tTab first", "\rReturn first"]
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter: str = ",") -> list[list[str]]:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+    text = io.StringIO(response.data.decode("utf-8-sig"), newline="")
+    return list(csv.reader(text, delimiter=delimiter))
 
 
 def read_xlsx(response) -> openpyxl.Workbook:
@@ -190,6 +191,26 @@ def test_exports_follow_the_register_order_across_pages(app, login, supervisor, 
 def test_csv_header_is_in_the_readers_language(login, supervisor, rows):
     supervisor.language = Language.RU
     db.session.commit()
-    header, *_ = read_csv(login(supervisor).get("/recommendations/export.csv"))
+    header, *_ = read_csv(login(supervisor).get("/recommendations/export.csv"), ";")
     assert "Учреждение" in header
     assert "Регион" in header
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize(("language", "delimiter"), [
+    (Language.EN, ","), (Language.RU, ";"), (Language.KK, ";"),
+])
+def test_csv_is_separated_as_excel_expects_in_the_readers_language(
+    login, supervisor, rows, language, delimiter
+):
+    """Excel in Russian or Kazakh settings splits a CSV at ";" (its decimal separator is a
+    comma); in English at ",". The dates stay ISO either way."""
+    supervisor.language = language
+    db.session.commit()
+    response = login(supervisor).get("/recommendations/export.csv?sort=number")
+    header, *body = read_csv(response, delimiter)
+    assert len(header) == 19
+    wrong = ";" if delimiter == "," else ","
+    assert len(read_csv(response, wrong)[0]) < 19  # read with the other one, it falls apart
+    assert [row[0] for row in body] == ["R-2026-00001", "R-2026-00002", rows["draft"].label]
+    assert body[0][9] == "2026-09-01"  # "Issued on": ISO in every language

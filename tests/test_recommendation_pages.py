@@ -540,3 +540,119 @@ def test_an_owner_who_no_longer_reads_the_case_does_not_see_its_summary(login):
     response = login(owner).get(url(draft, "edit"))
     assert response.status_code == 200
     assert "Beaten in cell 12" not in page(response)
+
+
+# -- UX review: errors said once and specifically, the deadline form, drafts, layout ----------
+
+
+def test_a_failed_form_says_so_once_with_specific_messages(login, issued, caseworker):
+    response = login(caseworker).post(url(issued, "reply"), data=_reply_data(
+        received_on="", register_number=" ", summary=""))
+    html = page(response)
+    assert response.status_code == 400
+    # The form's own summary names the fields; no flash repeats it.
+    assert re.search(r'class="flash flash-error error-summary"', html)
+    assert "Please correct the fields marked below." not in html
+    assert html.count('class="flash ') == 1
+    assert re.search(r'id="reply-received_on-error">Enter the date the reply came.', html)
+    assert re.search(r'id="reply-register_number-error">Give the reply(&#39;|\')s incoming '
+                     r"register number.", html)
+    assert re.search(r'id="reply-summary-error">Summarise what the authority replied.', html)
+    assert "This field is required." not in html
+
+
+def test_a_service_refusal_shows_by_its_field_only(login, issued, supervisor):
+    response = login(supervisor).post(url(issued, "deadline"), data={
+        "kind": "reply", "new_due": "2026-10-22", "reason": "No change.",
+    })
+    html = page(response)
+    assert response.status_code == 400
+    assert html.count("The new deadline is the same as the current one.") == 1
+    assert re.search(r'error-summary.*?href="#deadline-new_due"', html, re.S)
+
+
+def test_issue_step_marks_its_period_required_and_summarises_its_error(
+    login, case, caseworker, supervisor
+):
+    recommendation = committed(make_recommendation(case, drafted_by=caseworker))
+    client = login(supervisor)
+    html = page(client.get(url(recommendation)))
+    assert '<label class="required" for="issue-implementation_months">' in html
+    refused = page(_issue(client, recommendation, months=""))
+    assert re.search(r'id="issue".*?error-summary.*?href="#issue-implementation_months"',
+                     refused, re.S)
+    assert "Please correct the fields marked below." not in refused
+
+
+def test_deadline_form_preselects_the_overdue_deadline_and_shows_the_current_dates(
+    login, issued, supervisor
+):
+    # On TODAY the reply (22 Oct) is overdue, the implementation (1 Jan 2027) runs.
+    html = page(login(supervisor).get(url(issued)))
+    options = re.findall(r"<option( selected)? value=\"(\w+)\">([^<]+)</option>",
+                         html[html.index('id="deadline-kind"'):])[:2]
+    assert options == [(" selected", "reply", "Reply deadline (now 22 Oct 2026)"),
+                       ("", "implementation", "Implementation deadline (now 1 Jan 2027)")]
+
+
+def test_deadline_form_preselects_the_one_that_still_runs(login, issued, supervisor):
+    issued.response, issued.replied_on = Response.ACCEPTED, date(2026, 10, 20)
+    db.session.commit()
+    html = page(login(supervisor).get(url(issued)))
+    assert '<option selected value="implementation">' in html
+
+
+def test_a_draft_shows_no_response_yet_and_the_finding_it_would_repeat(
+    login, case, caseworker, supervisor
+):
+    earlier_case = make_case(status=CaseStatus.FOLLOW_UP, facility=case.facility)
+    earlier = committed(make_recommendation(
+        earlier_case, record_status=RecordStatus.ISSUED, facility=case.facility,
+        category=case.categories[0], issued_on=date(2026, 3, 2),
+    ))
+    draft = committed(make_recommendation(case, drafted_by=caseworker,
+                                          category=case.categories[0]))
+    html = page(login(supervisor).get(url(draft)))
+    status = html[html.index('id="status-heading"'):html.index("</section>",
+                                                              html.index('id="status-heading"'))]
+    assert "Addressee&#39;s response" not in status
+    assert "Verified implementation" not in status
+    assert re.search(rf'Would repeat <a href="/recommendations/{earlier.id}">{earlier.number}'
+                     r"</a> \(2 Mar 2026\)", html)
+
+
+def test_a_draft_that_repeats_nothing_says_nothing_about_it(login, case, caseworker,
+                                                             supervisor):
+    draft = committed(make_recommendation(case, drafted_by=caseworker))
+    assert "Would repeat" not in page(login(supervisor).get(url(draft)))
+
+
+def test_edit_form_warns_a_supervisor_about_four_eyes(app, login, case, caseworker,
+                                                      supervisor):
+    draft = committed(make_recommendation(case, drafted_by=caseworker))
+    warning = "another supervisor must approve and issue it, not you."
+    assert warning in page(login(supervisor).get(url(draft, "edit")))
+    other = app.test_client()
+    other.post("/login", data={"email": caseworker.email, "password": PASSWORD})
+    assert warning not in page(other.get(url(draft, "edit")))
+
+
+def test_page_lists_what_the_reader_may_do_under_actions_side_column_first(
+    login, issued, supervisor
+):
+    html = page(login(supervisor).get(url(issued)))
+    assert '<h2 id="act-heading">Actions</h2>' in html
+    assert "Act on it" not in html
+    assert '<div class="grid-2 rec-layout">' in html
+    assert '<div class="rec-side">' in html
+
+
+def test_case_section_puts_status_and_next_deadline_before_the_addressee(
+    login, case, issued, caseworker
+):
+    html = page(login(caseworker).get(f"/cases/{case.id}"))
+    section = html[html.index('id="recommendations"'):]
+    section = section[:section.index("</table>")]
+    assert '<caption class="visually-hidden">Recommendations</caption>' in section
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', section)
+    assert headings == ["Recommendation", "Status", "Next deadline", "Addressee"]

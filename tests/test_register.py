@@ -87,7 +87,6 @@ def test_register_lists_what_the_reader_may_see_newest_issued_first(login, super
     ("response=accepted", ["R-2026-00002"]),
     ("implementation=in_progress", ["R-2026-00002"]),
     ("region=astana&status=issued", ["R-2026-00003", "R-2026-00002", "R-2026-00001"]),
-    ("region=pavlodar", []),
     ("issued_from=2026-10-01", ["R-2026-00003", "R-2026-00002"]),
     ("issued_to=2026-10-01", ["R-2026-00002", "R-2026-00001"]),
     ("issued_from=2026-09-15&issued_to=2026-10-15", ["R-2026-00002"]),
@@ -158,8 +157,9 @@ def deadlines():
     ("ageing=31-90", ["R-2", "R-6"]),  # 31 days is the next bucket
     ("ageing=90%2B", ["R-3"]),
     ("ageing=90%2B&deadline=implementation", []),
-    ("due=soon", ["R-4", "R-5", "R-9"]),  # due today counts as due soon
-    ("due=soon&deadline=reply", ["R-4", "R-5"]),
+    # R-5's reply is due today, but its implementation is verified as final: no longer awaited.
+    ("due=soon", ["R-4", "R-9"]),
+    ("due=soon&deadline=reply", ["R-4"]),
     ("due=soon&deadline=implementation", ["R-9"]),
     ("overdue=reply&ageing=90%2B", ["R-3"]),
 ])
@@ -172,7 +172,7 @@ def test_overdue_due_soon_and_ageing(login, supervisor, deadlines, query, expect
 @pytest.mark.parametrize(("query", "expected"), [
     # What the dashboard counts as running: R-5 is implemented, R-8 closed.
     ("deadline=implementation", ["R-1", "R-2", "R-3", "R-4", "R-6", "R-7", "R-9"]),
-    ("deadline=reply", ["R-1", "R-3", "R-4", "R-5", "R-9"]),  # no reply yet
+    ("deadline=reply", ["R-1", "R-3", "R-4", "R-9"]),  # no reply yet, outcome not final
     ("status=issued&response=awaiting", ["R-1", "R-3", "R-4", "R-5", "R-9"]),
 ])
 def test_a_deadline_alone_lists_the_items_where_it_still_runs(
@@ -210,7 +210,7 @@ def test_days_overdue_sorts_the_latest_items_first_and_shows_their_ageing(
     ("implementation_due", ["R-2026-00003", "R-2026-00002", "R-2026-00001", "draft"]),
     # By addressee's name, then by id: the ministry's two, then the committee's two.
     ("authority", ["R-2026-00001", "draft", "R-2026-00002", "R-2026-00003"]),
-    ("-authority", ["R-2026-00003", "R-2026-00002", "draft", "R-2026-00001"]),
+    ("-authority", ["R-2026-00003", "R-2026-00002", "R-2026-00001", "draft"]),  # drafts last
     ("bogus", ["R-2026-00003", "R-2026-00002", "R-2026-00001", "draft"]),  # the default
 ])
 def test_register_sorting(login, supervisor, listed, sort, expected):
@@ -430,3 +430,152 @@ def test_the_caseworker_filter_names_only_owners_of_items_the_user_may_read(logi
     page = html(login(lawyer).get("/recommendations"))
     assert "Nearby Worker" in page
     assert "Faraway Worker" not in page
+
+
+# -- UX review: ties, new filters, choices, act links, headings -------------------------------
+
+
+def test_rows_of_the_same_day_follow_their_numbers(login, supervisor):
+    """Numbers are given in issue order; ids need not be (an older draft issued later)."""
+    day = date(2026, 10, 2)
+    for number in ("R-2026-00019", "R-2026-00035", "R-2026-00022", "R-2026-00029"):
+        issued(number, issued_on=day)
+    db.session.commit()
+    client = login(supervisor)
+    assert numbers(client.get("/recommendations")) == [
+        "R-2026-00035", "R-2026-00029", "R-2026-00022", "R-2026-00019"]
+    assert numbers(client.get("/recommendations?sort=issued_on")) == [
+        "R-2026-00019", "R-2026-00022", "R-2026-00029", "R-2026-00035"]
+
+
+def test_ready_lists_issued_items_whose_implementation_is_verified_final(login, supervisor):
+    issued("R-DONE", implementation=Implementation.IMPLEMENTED)
+    issued("R-LAPSED", implementation=Implementation.SUPERSEDED)
+    issued("R-PARTLY", implementation=Implementation.PARTIALLY_IMPLEMENTED)
+    issued("R-GOING", implementation=Implementation.IN_PROGRESS)
+    issued("R-CLOSED", RecordStatus.CLOSED, implementation=Implementation.IMPLEMENTED)
+    db.session.commit()
+    response = login(supervisor).get("/recommendations?status=issued&ready=1&sort=number")
+    assert numbers(response) == ["R-DONE", "R-LAPSED", "R-PARTLY"]
+    assert re.search(r'<input checked id="ready" name="ready" type="checkbox" value="1">',
+                     html(response))
+
+
+def test_approve_lists_the_drafts_the_reader_did_not_write(app, login, supervisor, caseworker):
+    from casework.recommendations import services
+
+    theirs = make_recommendation(drafted_by=caseworker, text="By the caseworker")
+    mine = make_recommendation(drafted_by=supervisor, text="By the supervisor")
+    edited = make_recommendation(drafted_by=caseworker, text="Edited by the supervisor")
+    elsewhere = make_recommendation(make_case(region=Region.PAVLODAR), text="In Pavlodar")
+    issued("R-ISSUED")
+    with app.test_request_context():
+        services.edit_draft(edited, actor=supervisor, expected_version=edited.version,
+                            text="Reworded by the supervisor")
+    db.session.commit()
+
+    shown = numbers(login(supervisor).get("/recommendations?status=draft&approve=1"))
+
+    assert shown == [theirs.label]  # four-eyes: not what they drafted or edited
+    assert mine.label not in shown
+    assert elsewhere.label not in shown
+    # A caseworker approves nothing, whatever they ask for.
+    assert numbers(signed_in(app, caseworker).get("/recommendations?approve=1")) == []
+
+
+def test_region_supervisor_is_offered_their_region_and_its_facilities_only(
+    login, supervisor, listed
+):
+    make_facility(region=Region.PAVLODAR, name="Pavlodar Colony")
+    db.session.commit()
+    page = html(login(supervisor).get("/recommendations"))
+    assert re.findall(r'<option[^>]*value="([^"]*)"', select_of(page, "region")) == [
+        "", "astana"]
+    assert "Colony 12" in page
+    assert "Pavlodar Colony" not in page
+    # A wrong region is refused by its field rather than widening the list.
+    response = login(supervisor).get("/recommendations?region=pavlodar")
+    assert 'id="region-error"' in html(response)
+
+
+def select_of(page: str, name: str) -> str:
+    """The HTML of the <select> with this id."""
+    start = page.index(f'id="{name}"')
+    return page[start:page.index("</select>", start)]
+
+
+def test_country_supervisor_is_offered_every_region(login, listed):
+    everyone = make_user(Role.SUPERVISOR)
+    make_facility(region=Region.PAVLODAR, name="Pavlodar Colony")
+    db.session.commit()
+    client = login(everyone)
+    page = html(client.get("/recommendations"))
+    assert 'value="pavlodar"' in page
+    assert "Pavlodar Colony" in page
+    assert numbers(client.get("/recommendations?region=pavlodar")) == []
+
+
+def test_addressees_are_grouped_by_type_and_sorted_by_name(login, supervisor):
+    from casework.reference.models import AuthorityType
+
+    make_authority(name="Zhetysu Police", type=AuthorityType.POLICE)
+    make_authority(name="Ministry of Justice", type=AuthorityType.MINISTRY)
+    make_authority(name="Astana Police", type=AuthorityType.POLICE)
+    make_authority(name="Ministry of Health", type=AuthorityType.MINISTRY)
+    db.session.commit()
+    page = html(login(supervisor).get("/recommendations"))
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>',
+                        select_of(page, "authority"), re.S)
+    assert [(label, re.findall(r">([^<]+)</option>", options)) for label, options in groups] == [
+        ("Ministry", ["Ministry of Health", "Ministry of Justice"]),
+        ("Police", ["Astana Police", "Zhetysu Police"]),
+    ]
+
+
+def test_act_links_are_shown_directly_with_verify_issue_and_close(app, supervisor, caseworker):
+    live = issued("R-LIVE", drafted_by=caseworker)
+    done = issued("R-DONE", drafted_by=caseworker, implementation=Implementation.IMPLEMENTED)
+    theirs = make_recommendation(drafted_by=caseworker)
+    mine = make_recommendation(drafted_by=supervisor)
+    db.session.commit()
+    page = html(signed_in(app, supervisor).get("/recommendations"))
+    assert '<details class="rec-act"' not in page
+    assert f'/recommendations/{live.id}#verify"' in page
+    assert f'/recommendations/{live.id}#close"' not in page  # nothing verified as final yet
+    assert f'/recommendations/{done.id}#close"' in page
+    assert f'/recommendations/{done.id}#verify"' not in page  # nothing follows "implemented"
+    assert f'/recommendations/{theirs.id}#issue"' in page
+    assert f'/recommendations/{mine.id}#issue"' not in page  # four-eyes
+    # Each link names its item for a screen reader: "Reply: Record a reply, R-LIVE".
+    assert re.search(rf'href="/recommendations/{live.id}#reply" title="Record a reply">Reply'
+                     r'<span class="visually-hidden">: Record a reply, R-LIVE</span>', page)
+
+    page = html(signed_in(app, caseworker).get("/recommendations"))
+    assert f'/recommendations/{live.id}#verify"' in page
+    assert "#issue" not in page
+    assert "#close" not in page
+
+
+def test_sorted_column_says_so_on_its_heading(login, supervisor, listed):
+    page = html(login(supervisor).get("/recommendations?sort=-reply_due"))
+    assert '<caption class="visually-hidden">Register of recommendations</caption>' in page
+    assert re.search(r'<th scope="col" aria-sort="descending"><a href="[^"]*sort=reply_due"',
+                     page)
+    assert page.count("aria-sort=") == 1  # on the <th> only, not on its link too
+
+
+def test_days_overdue_sorts_the_latest_first_on_the_first_click(login, supervisor, listed):
+    client = login(supervisor)
+    assert 'href="/recommendations?sort=-days_overdue"' in html(client.get("/recommendations"))
+    assert 'href="/recommendations?sort=number"' in html(client.get("/recommendations"))
+    latest_first = html(client.get("/recommendations?sort=-days_overdue"))
+    assert 'href="/recommendations?sort=days_overdue"' in latest_first
+
+
+def test_filters_are_folded_unless_one_is_set(login, supervisor, listed):
+    client = login(supervisor)
+    assert '<details class="register-filters" data-open-when-wide >' in html(
+        client.get("/recommendations?sort=number"))
+    page = html(client.get("/recommendations?status=issued&repeat=1"))
+    assert '<details class="register-filters" data-open-when-wide open>' in page
+    assert "2 set" in page

@@ -55,10 +55,9 @@ CHART_STYLE = Style(
 
 
 def month_labels(months: Sequence[MonthRow]) -> list[str]:
-    """"нояб.", "дек.", "янв. 2026"...: the months in the reader's language, with the year
-    only where a year starts, so that the labels do not overlap (the page names the period)."""
-    return [format_date(row.month, "LLL yyyy" if row.month.month == 1 else "LLL")
-            for row in months]
+    """"нояб.", "дек.", "янв."...: the months in the reader's language, short and without the
+    year, so that twelve labels never overlap (the subtitle above the chart names the period)."""
+    return [format_date(row.month, "LLL") for row in months]
 
 
 def month_title(row: MonthRow) -> str:

@@ -25,8 +25,9 @@ from casework.extensions import db
 from casework.permissions import visible_recommendations_clause
 from casework.recommendations import deadlines
 from casework.recommendations.deadlines import Ageing, TrackedDeadline
-from casework.recommendations.lifecycle import Implementation, RecordStatus, Response
+from casework.recommendations.lifecycle import Implementation, RecordStatus
 from casework.recommendations.models import Recommendation, Verification
+from casework.recommendations.register import awaiting_approval_by, ready_to_close
 from casework.reference.models import Authority, Facility
 from casework.reference.regions import Region
 
@@ -36,6 +37,8 @@ RATE_MONTHS = 12  # the implementation rate looks at what was issued in these la
 CHART_MONTHS = 12
 
 Params = dict[str, Any]
+# Overdue items link to the register with the longest overdue first: those to act on today.
+LATEST_FIRST: Params = {"sort": "-days_overdue"}
 
 
 class ScopeKind(enum.StrEnum):
@@ -136,9 +139,14 @@ class RateRow:
     params: Params
 
     @property
+    def share(self) -> float:
+        """The share implemented, from 0 to 1 (the page formats it as the locale writes it)."""
+        return self.implemented / self.issued if self.issued else 0.0
+
+    @property
     def rate(self) -> int:
         """The share implemented, in whole percent."""
-        return round(100 * self.implemented / self.issued) if self.issued else 0
+        return round(100 * self.share)
 
 
 @dataclass(frozen=True)
@@ -149,10 +157,19 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
+class SupervisorFigures:
+    """What waits for a supervisor's own decision."""
+
+    to_approve: Figure  # drafts they may approve (four-eyes)
+    ready_to_close: Figure  # issued, implementation verified as final
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope: Scope
     today: date
     due_soon_days: int
+    supervision: SupervisorFigures | None  # for supervisors only
     overdue: Figure  # either deadline
     deadlines: list[DeadlineFigures]
     groups: list[GroupTable]
@@ -174,6 +191,7 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         scope=scope,
         today=today,
         due_soon_days=deadlines.due_soon_days(),
+        supervision=supervisor_figures(user, scope),
         overdue=overdue,
         deadlines=figures,
         groups=[overdue_by(scope, grouping, today) for grouping in groupings_for(scope)],
@@ -217,7 +235,7 @@ def deadline_figures(scope: Scope, today: date) -> tuple[Figure, list[DeadlineFi
             scope.where, Recommendation.record_status == RecordStatus.ISSUED
         )
     ).one())
-    overdue = Figure(next(counts), scope.link(overdue="any"))
+    overdue = Figure(next(counts), scope.link(overdue="any", **LATEST_FIRST))
     figures = []
     for deadline in deadlines.DEADLINES:
         kind = deadline.kind.value
@@ -225,20 +243,39 @@ def deadline_figures(scope: Scope, today: date) -> tuple[Figure, list[DeadlineFi
             deadline=deadline,
             running=Figure(next(counts), scope.link(**_running_params(deadline))),
             due_soon=Figure(next(counts), scope.link(due="soon", deadline=kind)),
-            overdue=Figure(next(counts), scope.link(overdue=kind)),
-            ageing=[(bucket, Figure(next(counts), scope.link(ageing=bucket.value, deadline=kind)))
-                    for bucket in Ageing],
+            overdue=Figure(next(counts), scope.link(overdue=kind, **LATEST_FIRST)),
+            ageing=[(bucket, Figure(next(counts), scope.link(
+                ageing=bucket.value, deadline=kind, **LATEST_FIRST))) for bucket in Ageing],
         ))
     return overdue, figures
 
 
 def _running_params(deadline: TrackedDeadline) -> Params:
-    """The register's filter for "this deadline still runs"."""
-    if deadline is deadlines.REPLY:
-        return {"status": RecordStatus.ISSUED.value, "response": Response.AWAITING.value}
-    # No single implementation status says "not final": this relies on the register reading
-    # a deadline given alone as "that deadline still runs".
+    """The register's filter for "this deadline still runs": the register reads a deadline
+    given alone so, by the same rule (no status filter can say it: a reply is no longer
+    awaited once the implementation is verified as final)."""
     return {"status": RecordStatus.ISSUED.value, "deadline": deadline.kind.value}
+
+
+# -- what waits for a supervisor ------------------------------------------------------------
+
+
+def supervisor_figures(user: User, scope: Scope) -> SupervisorFigures | None:
+    """Drafts awaiting the supervisor's approval and records ready to close, each the same
+    rows as the register's filter it links to."""
+    if scope.kind not in (ScopeKind.COUNTRY, ScopeKind.REGION):
+        return None
+
+    def count(condition: sa.ColumnElement[bool]) -> int:
+        query = sa.select(sa.func.count(Recommendation.id)).where(scope.where, condition)
+        return db.session.scalar(query) or 0
+
+    return SupervisorFigures(
+        to_approve=Figure(count(awaiting_approval_by(user)),
+                          scope.link(status=RecordStatus.DRAFT.value, approve=1)),
+        ready_to_close=Figure(count(ready_to_close()),
+                              scope.link(status=RecordStatus.ISSUED.value, ready=1)),
+    )
 
 
 # -- 2. overdue items grouped -----------------------------------------------------------------
@@ -247,7 +284,7 @@ def _running_params(deadline: TrackedDeadline) -> Params:
 def overdue_by(scope: Scope, grouping: Grouping, today: date) -> GroupTable:
     """The groups with the most overdue items (either deadline), largest first."""
     return _group_table(
-        scope, grouping, [deadlines.overdue(today)], {"overdue": "any"}
+        scope, grouping, [deadlines.overdue(today)], {"overdue": "any", **LATEST_FIRST}
     )
 
 

@@ -3,8 +3,8 @@ buckets as SQL conditions (DESIGN.md §4). The register, the dashboard and the r
 here, so they always count the same items.
 
 Overdue: the reply deadline passed with no reply (while the outcome is not yet verified as
-final), or the implementation deadline passed without a final verified status. Only issued records run deadlines: a draft has none yet, and closed or
-withdrawn ones bind nobody.
+final), or the implementation deadline passed without a final verified status. Only issued
+records run deadlines: a draft has none yet, and closed or withdrawn ones bind nobody.
 """
 
 from __future__ import annotations

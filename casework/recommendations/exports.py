@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 import xlsxwriter
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,6 +25,9 @@ from casework.recommendations.deadlines import Ageing
 from casework.recommendations.display import recommendation_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel splits a CSV by the list separator of the reader's system: ";" where the decimal
+# separator is a comma, as in Russian and Kazakh settings.
+SEMICOLON_LANGUAGES = frozenset({"ru", "kk"})
 
 
 Row = sa.Row[Any]  # one row of register.register_rows()
@@ -89,10 +92,17 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_delimiter() -> str:
+    """The separator Excel expects in the reader's language; dates stay ISO whatever it is."""
+    locale = get_locale()
+    return ";" if locale is not None and locale.language in SEMICOLON_LANGUAGES else ","
+
+
 def write_csv(rows: Iterable[Row], today: date, out: IO[bytes]) -> int:
-    """UTF-8 with a byte-order mark, so that Excel reads Cyrillic; returns the row count."""
+    """UTF-8 with a byte-order mark, so that Excel reads Cyrillic, separated as Excel expects
+    in the reader's language; returns the row count."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
+    writer = csv.writer(text, delimiter=csv_delimiter())
     cols = columns(today)
     writer.writerow([str(column.header) for column in cols])
     count = 0

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -40,6 +41,7 @@ from casework.recommendations.lifecycle import (
 )
 from casework.recommendations.models import DeadlineKind, Recommendation, VerificationMethod
 from casework.reference.models import Authority, Category, Facility
+from casework.templating import format_day
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
@@ -140,6 +142,8 @@ class StepForm(FlaskForm):
         )
         if step.needs_reason:
             self.reason.flags.required = True
+        if step.action == "issue":  # services.apply_step refuses an issue without a period
+            self.implementation_months.flags.required = True
         return prefix_ids(self, step.action)
 
 
@@ -159,16 +163,17 @@ class ActionForm(FlaskForm):
 
 class ReplyForm(ActionForm):
     anchor = "reply"
-    received_on = DateField(_l("Received on"), validators=[InputRequired()])
-    register_number = StringField(_l("Incoming register number"),
-                                  validators=[DataRequired(), Length(max=50)])
+    received_on = DateField(_l("Received on"),
+                            validators=[InputRequired(_l("Enter the date the reply came."))])
+    register_number = StringField(_l("Incoming register number"), validators=[
+        DataRequired(_l("Give the reply's incoming register number.")), Length(max=50)])
     response = SelectField(_l("Position taken"),
                            validators=[InputRequired(_l("Choose the position the reply takes."))],
                            invalid_choice_message=_l("Choose the position the reply takes."))
     claimed_implementation = SelectField(_l("What the authority claims to have done"),
                                          validators=[Optional()])
-    summary = TextAreaField(_l("Summary of the reply"),
-                            validators=[DataRequired(), Length(max=20000)])
+    summary = TextAreaField(_l("Summary of the reply"), validators=[
+        DataRequired(_l("Summarise what the authority replied.")), Length(max=20000)])
     files = MultipleFileField(_l("The reply letter (optional)"), validators=[validate_uploads])
 
     @classmethod
@@ -195,8 +200,10 @@ class VerifyForm(ActionForm):
                                                    "current one."))
     method = SelectField(_l("How it was verified"),
                          validators=[InputRequired(_l("Choose how it was verified."))])
-    verified_on = DateField(_l("Verified on"), validators=[InputRequired()])
-    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=20000)])
+    verified_on = DateField(_l("Verified on"),
+                            validators=[InputRequired(_l("Enter the date of the verification."))])
+    evidence = TextAreaField(_l("Evidence"), validators=[
+        DataRequired(_l("Describe the evidence you saw.")), Length(max=20000)])
     files = MultipleFileField(_l("Evidence files (optional)"), validators=[validate_uploads])
 
     @classmethod
@@ -212,12 +219,28 @@ class VerifyForm(ActionForm):
 
 class DeadlineForm(ActionForm):
     anchor = "deadline"
-    kind = SelectField(_l("Deadline"), validators=[InputRequired()])
-    new_due = DateField(_l("New date"), validators=[InputRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+    kind = SelectField(_l("Deadline"),
+                       validators=[InputRequired(_l("Choose the deadline to change."))])
+    new_due = DateField(_l("New date"), validators=[InputRequired(_l("Enter the new date."))])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Give the reason for the new deadline.")), Length(max=5000)])
+
+    @classmethod
+    def blank(cls, recommendation: Recommendation) -> ActionForm:
+        """The deadline that still runs is the one to move: an overdue one first."""
+        views = queries.deadline_views(recommendation)
+        first = min(views, default=None,
+                    key=lambda view: (not view.is_overdue, not view.is_running, view.due))
+        return cls(formdata=None, kind=first.kind.value if first else None)
 
     def prepare(self, recommendation: Recommendation) -> ActionForm:
-        self.kind.choices = _enum_options(DeadlineKind.choices())
+        """Each deadline with its current date, so the new one is chosen knowing it."""
+        dues = {view.kind: view.due for view in queries.deadline_views(recommendation)}
+        self.kind.choices = options(
+            (kind.value, _("%(deadline)s (now %(day)s)", deadline=kind.label,
+                           day=format_day(dues[kind])) if kind in dues else kind.label)
+            for kind in DeadlineKind
+        )
         return super().prepare(recommendation)
 
 
@@ -235,8 +258,10 @@ class ReassignForm(ActionForm):
 
 class FollowUpForm(ActionForm):
     anchor = "follow-up"
-    on = DateField(_l("Date"), validators=[InputRequired()])
-    note = StringField(_l("What for"), validators=[DataRequired(), Length(max=300)])
+    on = DateField(_l("Date"),
+                   validators=[InputRequired(_l("Enter the date of the follow-up."))])
+    note = StringField(_l("What for"), validators=[
+        DataRequired(_l("Say what the follow-up is for.")), Length(max=300)])
 
     @classmethod
     def blank(cls, recommendation: Recommendation) -> ActionForm:

@@ -17,21 +17,29 @@ from sqlalchemy.orm import aliased, joinedload
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, DateField, HiddenField, SearchField, SelectField
 from wtforms.fields import Field
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from casework.accounts.models import User
+from casework.accounts.roles import Role
+from casework.audit import AuditAction, AuditEntry
 from casework.cases.forms import options
 from casework.cases.models import Case
 from casework.extensions import db
 from casework.labels import LabelledEnum
 from casework.paging import Page, paginate
-from casework.permissions import visible_recommendations_clause
+from casework.permissions import Permission, has_permission, visible_recommendations_clause
 from casework.recommendations.deadlines import DEADLINES, IMPLEMENTATION, REPLY, Ageing
 from casework.recommendations.deadlines import TrackedDeadline as Deadline
 from casework.recommendations.deadlines import ageing as longer_overdue_in
-from casework.recommendations.lifecycle import Implementation, RecordStatus, Response
+from casework.recommendations.lifecycle import (
+    FINAL_IMPLEMENTATION,
+    Implementation,
+    RecordStatus,
+    Response,
+)
 from casework.recommendations.models import DeadlineKind, Recommendation
-from casework.reference.models import Authority, Facility
+from casework.reference.models import Authority, AuthorityType, Facility
 from casework.reference.regions import Region
 
 DEFAULT_SORT = "-issued_on"
@@ -71,12 +79,14 @@ class RegisterFilters:
     ageing: Ageing | None = None
     deadline: DeadlineKind | None = None  # still runs; narrows overdue, ageing and due soon
     repeat: bool = False
+    ready: bool = False  # issued, implementation verified as final: ready to close
+    to_approve: bool = False  # drafts the reader may approve (four-eyes)
     sort: str = DEFAULT_SORT
 
     def as_args(self) -> dict[str, str]:
         """The query arguments that select these rows (for export links and the audit log)."""
         names = {"text": "q", "authority_id": "authority", "facility_id": "facility",
-                 "owner_id": "owner", "due_soon": "due"}
+                 "owner_id": "owner", "due_soon": "due", "to_approve": "approve"}
         args: dict[str, str] = {}
         for name, value in asdict(self).items():
             if value in (None, "", False) or (name == "sort" and value == DEFAULT_SORT):
@@ -139,6 +149,8 @@ class RegisterFilterForm(FlaskForm):
     due = SelectField(_l("Due soon"), validators=[Optional()])
     deadline = SelectField(_l("Running deadline"), validators=[Optional()])
     repeat = FlagField(_l("Repeat findings only"))
+    ready = FlagField(_l("Ready to close only"))
+    approve = FlagField(_l("Drafts I may approve only"))
     sort = HiddenField()
 
     def validate_issued_to(self, field: Field) -> None:
@@ -146,13 +158,14 @@ class RegisterFilterForm(FlaskForm):
             raise ValidationError(_l("The end of the period is before its start."))
 
     def set_choices(self, authorities: Iterable[Authority], facilities: Iterable[Facility],
-                    owners: Iterable[User], due_soon_days: int) -> None:
+                    regions: Iterable[tuple[str, Any]], owners: Iterable[User],
+                    due_soon_days: int) -> None:
         self.status.choices = _with_any(RecordStatus.choices())
         self.response.choices = _with_any(Response.choices())
         self.implementation.choices = _with_any(Implementation.choices())
-        self.authority.choices = _with_any([(str(a.id), a.name) for a in authorities])
+        self.authority.choices = _by_authority_type(authorities)
         self.facility.choices = _with_any([(str(f.id), f.name) for f in facilities])
-        self.region.choices = _with_any(Region.choices())
+        self.region.choices = _with_any(regions)
         self.owner.choices = _with_any([(str(u.id), u.full_name) for u in owners])
         self.overdue.choices = _with_any(Overdue.choices(), _l("Not filtered"))
         self.ageing.choices = _with_any(Ageing.choices(), _l("Not filtered"))
@@ -183,20 +196,42 @@ class RegisterFilterForm(FlaskForm):
             ageing=value(self.ageing, Ageing),
             deadline=value(self.deadline, DeadlineKind),
             repeat=bool(value(self.repeat)),
+            ready=bool(value(self.ready)),
+            to_approve=bool(value(self.approve)),
             sort=self.sort.data if is_sort(self.sort.data) else DEFAULT_SORT,
         )
 
 
+def _by_authority_type(authorities: Iterable[Authority]) -> list[SelectChoice]:
+    """The addressees grouped by their type (ministries, police...), by name within a type."""
+    ordered = sorted(authorities, key=lambda a: (list(AuthorityType).index(a.type), a.name))
+    return [SelectChoice("", str(_l("Any"))), *(
+        SelectChoice(str(a.id), a.name, optgroup=str(a.type.label)) for a in ordered
+    )]
+
+
+def _covered_region(user: User) -> Region | None:
+    """The one region a region's supervisor sees (None: no such limit)."""
+    return user.region if user.has_role(Role.SUPERVISOR) else None
+
+
 def filter_form(user: User, args: MultiDict[str, str]) -> RegisterFilterForm:
     """The filter form read from the query string, its choices set, checked. The caseworkers
-    offered are those following up recommendations the user may read, no others."""
+    offered are those following up recommendations the user may read, no others; a region's
+    supervisor is offered their region and its facilities only."""
     form = RegisterFilterForm(args)
     owners = sa.select(User).where(User.id.in_(
         sa.select(Recommendation.owner_id).where(visible_recommendations_clause(user))
     )).order_by(User.full_name)
+    facilities = sa.select(Facility).order_by(Facility.name, Facility.id)
+    regions = Region.choices()
+    if (region := _covered_region(user)) is not None:
+        facilities = facilities.where(Facility.region == region)
+        regions = [(region.value, region.label)]
     form.set_choices(
-        db.session.scalars(sa.select(Authority).order_by(Authority.name)),
-        db.session.scalars(sa.select(Facility).order_by(Facility.name)),
+        db.session.scalars(sa.select(Authority)),
+        db.session.scalars(facilities),
+        regions,
         db.session.scalars(owners),
         int(current_app.config["RECOMMENDATION_DUE_SOON_DAYS"]),
     )
@@ -246,7 +281,34 @@ def _filter_clauses(f: RegisterFilters, today: date) -> list[sa.ColumnElement[bo
         clauses.append(r.issued_on <= f.issued_to)
     if f.repeat:
         clauses.append(r.repeat_of_id.is_not(None))
+    if f.ready:
+        clauses.append(ready_to_close())
     return clauses
+
+
+def ready_to_close() -> sa.ColumnElement[bool]:
+    """Issued, and its implementation verified as final: a supervisor may close it."""
+    return sa.and_(Recommendation.record_status == RecordStatus.ISSUED,
+                   Recommendation.implementation.in_(FINAL_IMPLEMENTATION))
+
+
+def awaiting_approval_by(user: User) -> sa.ColumnElement[bool]:
+    """Drafts the user may approve: of a region they supervise, and neither drafted nor
+    edited by them (services.authors() in SQL: the audit log records the edits)."""
+    if not has_permission(user, Permission.ISSUE_RECOMMENDATION):
+        return sa.false()
+    edited_by_user = sa.exists().where(
+        AuditEntry.object_type == Recommendation.__tablename__,
+        AuditEntry.object_id == Recommendation.id,
+        AuditEntry.action == AuditAction.RECOMMENDATION_EDITED,
+        AuditEntry.actor_id == user.id,
+    )
+    return sa.and_(
+        Recommendation.record_status == RecordStatus.DRAFT,
+        Recommendation.drafted_by_id != user.id,
+        sa.not_(edited_by_user),
+        sa.true() if user.region is None else Recommendation.region == user.region,
+    )
 
 
 def overdue_since(today: date) -> sa.ColumnElement[date | None]:
@@ -283,13 +345,18 @@ def _order_by(sort: str, today: date) -> list[sa.ColumnElement[Any]]:
     descending = sort.startswith("-")
     column = SORT_COLUMNS[key](today)
     in_order = column.desc() if descending != (key in FLIPPED_SORTS) else column.asc()
-    tie_breaker = Recommendation.id.desc() if descending else Recommendation.id.asc()
-    # NULLs (drafts have no dates) always last: SQLite and PostgreSQL disagree by default.
-    return [in_order.nulls_last(), tie_breaker]
+    number, row_id = Recommendation.number, Recommendation.id
+    # Rows of the same day (or addressee...) follow their numbers, then their ids (drafts).
+    ties = (number.desc(), row_id.desc()) if descending else (number.asc(), row_id.asc())
+    # NULLs (drafts have no dates or number) always last: SQLite and PostgreSQL disagree.
+    return [in_order.nulls_last(), ties[0].nulls_last(), ties[1]]
 
 
 def _visible(user: User, filters: RegisterFilters, today: date) -> list[sa.ColumnElement[bool]]:
-    return [visible_recommendations_clause(user), *_filter_clauses(filters, today)]
+    clauses = [visible_recommendations_clause(user), *_filter_clauses(filters, today)]
+    if filters.to_approve:
+        clauses.append(awaiting_approval_by(user))
+    return clauses
 
 
 def list_register(
@@ -313,7 +380,7 @@ def _rows_in_order(ids: Sequence[int]) -> list[Recommendation]:
     rows = db.session.scalars(
         sa.select(Recommendation).where(Recommendation.id.in_(ids)).options(
             joinedload(Recommendation.authority).load_only(Authority.name),
-            # The row's "Act" links ask can(...), which looks at the case's assignments.
+            # The row's action links ask can(...), which looks at the case's assignments.
             joinedload(Recommendation.case).load_only(
                 Case.reference, Case.region, Case.status, Case.created_by_id
             )

@@ -23,6 +23,7 @@ from casework.permissions import Permission, requires
 from casework.recommendations import exports
 from casework.recommendations.blueprint import bp
 from casework.recommendations.deadlines import Ageing, days_overdue
+from casework.recommendations.lifecycle import implementations_from
 from casework.recommendations.register import filter_form, list_register, register_rows
 
 P = Permission
@@ -44,7 +45,7 @@ def register():
     return render_template(
         "recommendations/register.html", form=form, page=page, sort=filters.sort,
         export_args=filters.as_args(), today=today, days_overdue=days_overdue,
-        ageing_of=Ageing.of,
+        ageing_of=Ageing.of, implementations_from=implementations_from,
     )
 
 

@@ -74,11 +74,14 @@ def _to_page(recommendation: Recommendation) -> Response:
 def _render_page(
     recommendation: Recommendation, status: int = 200, **failed: Any
 ) -> tuple[str, int]:
-    """The recommendation's page; `failed` replaces a blank form with one that failed."""
+    """The recommendation's page; `failed` replaces a blank form with one that failed. A draft
+    names the earlier finding it would repeat once issued, for whoever approves it."""
+    is_draft = recommendation.record_status is RecordStatus.DRAFT
     page = render_template(
         "recommendations/show.html",
         recommendation=recommendation,
         deadlines=queries.deadline_views(recommendation),
+        would_repeat=services.find_repeat_of(recommendation) if is_draft else None,
         **page_forms(recommendation, _actor(), **failed),
     )
     return page, status
@@ -204,19 +207,19 @@ def _perform(
 ) -> Response | tuple[str, int]:
     """One POST from the recommendation's page: check its form, call the service, commit, say
     so. `action` may return a fuller message (a str) than `message`, such as the number given
-    at issue."""
+    at issue. A refusal of a field shows by the field and in the form's error summary only: a
+    flash saying the same again would be noise."""
     if not form.validate_on_submit():
-        flash(_("Please correct the fields marked below."), "error")
         return _render_page(recommendation, 400, **{form_name: form})
     try:
         done = action()
         db.session.commit()
     except services.CaseError as error:
         db.session.rollback()
-        flash(error.message, "error")
         if _show_on_field(form, error):
             reloaded = queries.load_recommendation(recommendation.id)
             return _render_page(reloaded or recommendation, 400, **{form_name: form})
+        flash(error.message, "error")
         return _to_page(recommendation)
     except StaleDataError:  # two actions on the same recommendation crossed
         db.session.rollback()

@@ -86,3 +86,57 @@ def test_supervisor_filters_opens_an_item_and_downloads_the_xlsx(
         assert "Recommendation 2: install cameras" in page.content()
     finally:
         context.close()
+
+
+def _signed_in_page(browser, live_server, email, width):
+    context = browser.new_context(locale="en-US", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_the_register_fits_a_laptop_and_its_actions_open_the_form(
+    browser, live_server, register_data, screenshots
+):
+    """At 1280px every column, the actions too, is in sight; an action link opens the item
+    page with that form unfolded (app.js opens the <details> the fragment points into)."""
+    context, page = _signed_in_page(browser, live_server, register_data["email"], 1280)
+    try:
+        page.goto(f"{live_server}/recommendations?sort=-days_overdue")
+        assert page.locator("details.register-filters").evaluate("d => d.open")
+        overflow = page.locator("table.register").evaluate(
+            "t => t.scrollWidth - t.parentElement.clientWidth")
+        assert overflow <= 0
+        first = page.locator("table.register tbody tr").first
+        assert first.locator("a.rec-number").inner_text() == "R-2026-00003"  # 30 days late
+        if screenshots:
+            page.screenshot(path=screenshots / "register-1280.png", full_page=True)
+        first.get_by_role("link", name="Reply").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("#reply")
+        assert page.locator("#reply").is_visible()
+        assert page.get_by_label("Incoming register number").is_visible()
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_filters_are_folded_until_wanted(browser, live_server, register_data):
+    context, page = _signed_in_page(browser, live_server, register_data["email"], 390)
+    try:
+        page.goto(f"{live_server}/recommendations")
+        filters = page.locator("details.register-filters")
+        assert not filters.evaluate("d => d.open")
+        assert not page.get_by_role("button", name="Filter").is_visible()
+        page.get_by_text("Filters", exact=True).click()
+        assert page.get_by_role("button", name="Filter").is_visible()
+        # With a filter set, the page opens showing it.
+        page.goto(f"{live_server}/recommendations?overdue=any")
+        assert filters.evaluate("d => d.open")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

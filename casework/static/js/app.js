@@ -28,4 +28,29 @@
     }
     target.focus({ preventScroll: true });
   });
+
+  // A link to a part of a page that is folded away (the register's "Record a reply" opens
+  // the item's page at #reply, inside a closed <details>): unfold every <details> around it,
+  // then bring it into view. On load and whenever the fragment changes.
+  function unfoldTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    var folded = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; folded = true; }
+    }
+    // Its summary in sight above it.
+    if (folded) { (target.closest("details") || target).scrollIntoView({ block: "start" }); }
+  }
+  unfoldTarget();
+  window.addEventListener("hashchange", unfoldTarget);
+
+  // Folded on a phone, open on a wide screen: the register's filters (open already when a
+  // filter is set, so this only ever opens them).
+  if (window.matchMedia("(min-width: 50em)").matches) {
+    document.querySelectorAll("details[data-open-when-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
 }());
