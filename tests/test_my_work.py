@@ -12,8 +12,9 @@ from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import CaseTask, TaskKind
 from casework.cases.queries import open_case_counts
 from casework.extensions import db
+from casework.recommendations.lifecycle import RecordStatus, Response
 from casework.reference.regions import Region
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_recommendation, make_user
 from tests.test_case_pages import my_work_sections, page
 
 
@@ -130,3 +131,28 @@ def test_monitor_sees_the_cases_they_registered_and_what_comes_later(login):
     assert "Seen on the visit" in my_work_sections(html)["registered"]
     assert "Someone else's" not in html
     assert 'class="stat' not in html  # no counters that can only say zero
+
+
+@time_machine.travel(date(2026, 11, 20))
+def test_a_caseworker_sees_the_recommendations_they_follow_up_that_need_them(login):
+    worker = make_user(Role.CASEWORKER, region=Region.ASTANA)
+    case = make_case(status=CaseStatus.FOLLOW_UP, assignees=(worker,))
+    late = {"reply_due": date(2026, 11, 10), "implementation_due": date(2027, 5, 1)}
+    make_recommendation(case, record_status=RecordStatus.ISSUED, owner=worker, **late)
+    make_recommendation(case, record_status=RecordStatus.ISSUED, owner=worker,
+                        reply_due=date(2026, 11, 25), implementation_due=date(2027, 5, 1))
+    # Answered in time: nothing is due before the implementation deadline next year.
+    make_recommendation(case, record_status=RecordStatus.ISSUED, owner=worker,
+                        response=Response.ACCEPTED, **late)
+    make_recommendation(case, record_status=RecordStatus.ISSUED, **late)  # someone else's
+    db.session.commit()
+    html = page(login(worker).get("/"))
+    assert card(html, "My recommendations overdue") == "1"
+    assert card(html, "My recommendations due within a week") == "1"
+    assert f"owner={worker.id}&amp;overdue=any" in html
+
+
+def test_lawyers_have_no_recommendation_cards(login):
+    lawyer = make_user(Role.LAWYER)
+    db.session.commit()
+    assert "My recommendations" not in page(login(lawyer).get("/"))

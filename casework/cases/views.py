@@ -38,6 +38,7 @@ from casework.cases.models import Case, CaseTask
 from casework.cases.timeline import describe, recorded_decisions
 from casework.extensions import db
 from casework.permissions import Permission, authorize, can, requires
+from casework.recommendations import queries as recommendation_queries
 from casework.reference.models import Authority, Category, Facility
 
 bp = Blueprint("cases", __name__)
@@ -94,7 +95,10 @@ def my_work():
         if can(current_user, P.MANAGE_USERS):
             return redirect(url_for("admin.users"))  # an administrator's work is the accounts
         return render_template("cases/my_work.html", work=None)
-    return render_template("cases/my_work.html", work=work_queries.my_work(_actor()))
+    follow_ups = (recommendation_queries.my_follow_ups(_actor())
+                  if can(current_user, P.FOLLOW_UP_RECOMMENDATION) else None)
+    return render_template("cases/my_work.html", work=work_queries.my_work(_actor()),
+                           follow_ups=follow_ups)
 
 
 @bp.get("/cases")

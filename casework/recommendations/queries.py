@@ -16,6 +16,7 @@ from casework.cases.models import Case
 from casework.cases.queries import selectable_facilities
 from casework.database import office_today
 from casework.extensions import db
+from casework.recommendations import deadlines
 from casework.recommendations.deadlines import due_soon_days
 from casework.recommendations.models import (
     DeadlineChange,
@@ -138,3 +139,28 @@ def reassignable_caseworkers(recommendation: Recommendation) -> list[User]:
         )
         .order_by(User.full_name, User.id)
     ))
+
+
+# -- My work ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """The recommendations a caseworker follows up that need them now, for My work."""
+
+    overdue: int
+    due_soon: int
+
+
+def my_follow_ups(user: User, today: date | None = None) -> FollowUps:
+    today = today or office_today()
+    mine = Recommendation.owner_id == user.id
+
+    def count(*where: sa.ColumnElement[bool]) -> int:
+        query = sa.select(sa.func.count(Recommendation.id)).where(mine, *where)
+        return db.session.scalar(query) or 0
+
+    return FollowUps(
+        overdue=count(deadlines.overdue(today)),
+        due_soon=count(deadlines.due_soon(today), sa.not_(deadlines.overdue(today))),
+    )
