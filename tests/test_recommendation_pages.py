@@ -351,6 +351,21 @@ def test_caseworker_records_a_reply_with_its_letter(login, issued, caseworker):
     assert "days overdue" not in html
 
 
+def test_the_owner_files_the_reply_letter_after_the_case_closed(login):
+    owner = make_user(Role.CASEWORKER, region=Region.ASTANA)  # not assigned to the case
+    case = make_case(status=CaseStatus.CLOSED)
+    recommendation = committed(make_recommendation(
+        case, record_status=RecordStatus.ISSUED, owner=owner, issued_on=date(2026, 10, 1)))
+    client = login(owner)
+    assert client.get(f"/cases/{case.id}").status_code == 403
+    response = client.post(url(recommendation, "reply"),
+                           data=_reply_data(files=(io.BytesIO(MINIMAL_PDF), "letter.pdf")),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    [attachment] = db.session.scalars(sa.select(Attachment)).all()
+    assert attachment.reply_id == reloaded(recommendation).replies[0].id
+
+
 def test_reply_dated_in_the_future_is_refused_next_to_the_date(login, issued, caseworker):
     response = login(caseworker).post(url(issued, "reply"),
                                       data=_reply_data(received_on="2026-12-01"))

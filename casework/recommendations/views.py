@@ -299,12 +299,15 @@ def _attach(
     reply: Reply | None = None,
     verification: Verification | None = None,
 ) -> None:
-    """Keep the chosen files in the case's attachments, linked to the reply or verification."""
+    """Keep the chosen files in the case's attachments, linked to the reply or verification.
+
+    Whoever may record the reply or verification files its letter or evidence with it, even
+    when they no longer read the case (a follow-up owner after the case closed)."""
     chosen = chosen_files(files or [])
     if not chosen:
         return
     case = recommendation.case
-    if case is None or not can(current_user, P.UPLOAD_ATTACHMENT, case):
+    if case is None or not can(current_user, P.FOLLOW_UP_RECOMMENDATION, recommendation):
         raise services.CaseError(_("You cannot add files to this recommendation's case."),
                                  field="files")
     try:
