@@ -671,3 +671,10 @@ def test_case_section_puts_status_and_next_deadline_before_the_addressee(
     assert '<caption class="visually-hidden">Recommendations</caption>' in section
     headings = re.findall(r'<th scope="col">([^<]+)</th>', section)
     assert headings == ["Recommendation", "Status", "Next deadline", "Addressee"]
+
+
+def test_a_discarded_draft_reads_as_discarded_not_withdrawn(login, case, supervisor):
+    draft = committed(make_recommendation(case, record_status=RecordStatus.WITHDRAWN))
+    html = page(login(supervisor).get(url(draft)))
+    assert "Draft discarded" in html
+    assert ">Withdrawn<" not in html
