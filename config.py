@@ -39,6 +39,18 @@ class Config:
     RECOMMENDATION_DUE_SOON_DAYS = _env_int("CASEWORK_RECOMMENDATION_DUE_SOON_DAYS", 7)
     REPEAT_FINDING_MONTHS = _env_int("CASEWORK_REPEAT_FINDING_MONTHS", 24)
 
+    # The letterhead of outgoing letters, in each letter language.
+    OFFICE_NAME = {
+        "kk": "Қазақстан Республикасындағы Адам құқықтары жөніндегі уәкіл",
+        "ru": "Уполномоченный по правам человека в Республике Казахстан",
+        "en": "Commissioner for Human Rights in the Republic of Kazakhstan",
+    }
+    OFFICE_ADDRESS = {
+        "kk": "Қазақстан Республикасы, 010000, Астана қ.",
+        "ru": "Республика Казахстан, 010000, г. Астана",
+        "en": "Astana 010000, Republic of Kazakhstan",
+    }
+
     # Reminder digests (flask casework send-reminders). Links in mails point to BASE_URL.
     BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("CASEWORK_MAIL_SERVER", "localhost")
