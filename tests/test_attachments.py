@@ -388,3 +388,15 @@ def test_those_who_may_download_read_the_name_in_the_list_and_timeline(
     assert "Жалоба №1.pdf" in timeline
     assert f'href="/attachments/{stored_attachment.id}"' in page
     assert "Document 1" not in page
+
+
+@pytest.mark.parametrize("outcome", ["commit", "rollback"])
+def test_files_live_only_as_long_as_the_rows_that_record_them(app, outcome):
+    """A refused action or two saves crossing roll back: the files written go with them."""
+    worker = make_user(Role.CASEWORKER)
+    case = make_case(assignees=(worker,))
+    db.session.commit()
+    [attachment] = add_attachments(case, [storage_upload(PDF, "letter.pdf")], actor=worker)
+    assert storage.path_for(attachment.storage_name).exists()
+    getattr(db.session, outcome)()
+    assert storage.path_for(attachment.storage_name).exists() is (outcome == "commit")

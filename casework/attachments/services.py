@@ -63,6 +63,7 @@ def add_attachments(
         for done in stored:
             storage.delete(done.storage_name)
         raise
+    storage.delete_on_rollback(db.session(), (saved.storage_name for saved in stored))
     links = {name: row.id for name, row in (("reply_id", reply),
                                               ("verification_id", verification)) if row}
     return [

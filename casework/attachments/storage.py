@@ -11,14 +11,16 @@ import hashlib
 import os
 import secrets
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import magic
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 CHUNK_SIZE = 64 * 1024
 SNIFF_SIZE = 8192
@@ -152,6 +154,26 @@ def save(stream: IO[bytes], file_name: str) -> StoredFile:
 
 def delete(storage_name: str) -> None:
     path_for(storage_name).unlink(missing_ok=True)
+
+
+# Files written for rows that are not committed yet: a rollback (a refused action, two saves
+# crossing) deletes them, so no file outlives the transaction that was to record it.
+_UNCOMMITTED = "casework.uncommitted_files"
+
+
+def delete_on_rollback(session: Session, storage_names: Iterable[str]) -> None:
+    session.info.setdefault(_UNCOMMITTED, []).extend(storage_names)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _delete_rolled_back_files(session: Session) -> None:
+    for storage_name in session.info.pop(_UNCOMMITTED, []):
+        delete(storage_name)
 
 
 def sha256_of(path: Path) -> str:
