@@ -315,14 +315,7 @@ def test_caseworker_sees_only_the_items_they_follow_up(office, two_regions):
                                     "sort": "-days_overdue"}
 
 
-def test_lawyer_sees_only_their_assigned_cases_items(office, two_regions):
-    board = build_dashboard(two_regions["lawyer"], TODAY)
-    assert board.overdue.count == 1
-    assert [row.name for t in board.groups if t.grouping.param == "region" for row in t.rows] == [
-        Region.ALMATY_CITY.label]
-
-
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN, Role.LAWYER, Role.MONITOR])
 def test_readers_without_recommendations_are_refused(login, role):
     client = login(factories.make_user(role))
     assert client.get("/dashboard").status_code == 403
@@ -385,7 +378,7 @@ def test_each_figure_is_the_register_total_it_links_to(app, office, two_regions)
     issued(office, facility=colony, repeat_of=first, issued_on=TODAY - timedelta(days=20),
            implementation_due=TODAY - timedelta(days=95))
     issued(office, reply_due=TODAY + timedelta(days=2))
-    for user in (office["supervisor"], office["owner"], two_regions["lawyer"]):
+    for user in (office["supervisor"], office["owner"]):
         board = build_dashboard(user, TODAY)
         checked: list[Figure] = [board.overdue]
         for deadline in board.deadlines:

@@ -148,7 +148,7 @@ def test_a_caseworker_sees_the_recommendations_they_follow_up_that_need_them(log
     db.session.commit()
     html = page(login(worker).get("/"))
     assert card(html, "My recommendations overdue") == "1"
-    assert card(html, "My recommendations due within a week") == "1"
+    assert card(html, "My recommendations due within 7 days") == "1"
     assert f"owner={worker.id}&amp;overdue=any" in html
 
 

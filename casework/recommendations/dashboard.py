@@ -38,18 +38,17 @@ CHART_MONTHS = 12
 
 Params = dict[str, Any]
 # Overdue items link to the register with the longest overdue first: those to act on today.
-LATEST_FIRST: Params = {"sort": "-days_overdue"}
+MOST_OVERDUE_FIRST: Params = {"sort": "-days_overdue"}
 
 
 class ScopeKind(enum.StrEnum):
     COUNTRY = "country"  # a supervisor without a region
     REGION = "region"  # a region's supervisor
     OWN = "own"  # a caseworker: the items they follow up
-    VISIBLE = "visible"  # other readers (lawyer, monitor): the items they may read
 
 
 @dataclass(frozen=True)
-class Scope:
+class DashboardScope:
     """Which recommendations the dashboard counts for a reader, and the register parameters
     that make the register list the same ones."""
 
@@ -62,15 +61,14 @@ class Scope:
         return {**self.params, **params}
 
 
-def dashboard_scope(user: User) -> Scope:
-    """Supervisors see their region (all regions without one), caseworkers their own items,
-    other readers what they may read."""
+def dashboard_scope(user: User) -> DashboardScope:
+    """Supervisors see their region (all regions without one), caseworkers their own items;
+    the dashboard is theirs only (dashboard_views)."""
     if user.has_role(Role.SUPERVISOR):
         kind = ScopeKind.COUNTRY if user.region is None else ScopeKind.REGION
-        return Scope(kind, visible_recommendations_clause(user), {}, user.region)
-    if user.has_role(Role.CASEWORKER):
-        return Scope(ScopeKind.OWN, Recommendation.owner_id == user.id, {"owner": user.id})
-    return Scope(ScopeKind.VISIBLE, visible_recommendations_clause(user), {})
+        return DashboardScope(kind, visible_recommendations_clause(user), {}, user.region)
+    return DashboardScope(ScopeKind.OWN, Recommendation.owner_id == user.id,
+                          {"owner": user.id})
 
 
 @dataclass(frozen=True)
@@ -166,7 +164,7 @@ class SupervisorFigures:
 
 @dataclass(frozen=True)
 class Dashboard:
-    scope: Scope
+    scope: DashboardScope
     today: date
     due_soon_days: int
     supervision: SupervisorFigures | None  # for supervisors only
@@ -204,7 +202,7 @@ def build_dashboard(user: User, today: date) -> Dashboard:
     )
 
 
-def groupings_for(scope: Scope) -> list[Grouping]:
+def groupings_for(scope: DashboardScope) -> list[Grouping]:
     """A region's supervisor sees one region and a caseworker only their own items: a table
     of one row would tell them nothing."""
     skip = {ScopeKind.REGION: "region", ScopeKind.OWN: "owner"}.get(scope.kind)
@@ -219,7 +217,7 @@ def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 # -- 1. counts per deadline -------------------------------------------------------------------
 
 
-def deadline_figures(scope: Scope, today: date) -> tuple[Figure, list[DeadlineFigures]]:
+def deadline_figures(scope: DashboardScope, today: date) -> tuple[Figure, list[DeadlineFigures]]:
     """Everything of the two deadlines' cards in one aggregate query over the live records."""
     columns: list[sa.ColumnElement[int]] = [_count_where(deadlines.overdue(today))]
     for deadline in deadlines.DEADLINES:
@@ -235,7 +233,7 @@ def deadline_figures(scope: Scope, today: date) -> tuple[Figure, list[DeadlineFi
             scope.where, Recommendation.record_status == RecordStatus.ISSUED
         )
     ).one())
-    overdue = Figure(next(counts), scope.link(overdue="any", **LATEST_FIRST))
+    overdue = Figure(next(counts), scope.link(overdue="any", **MOST_OVERDUE_FIRST))
     figures = []
     for deadline in deadlines.DEADLINES:
         kind = deadline.kind.value
@@ -243,24 +241,24 @@ def deadline_figures(scope: Scope, today: date) -> tuple[Figure, list[DeadlineFi
             deadline=deadline,
             running=Figure(next(counts), scope.link(**_running_params(deadline))),
             due_soon=Figure(next(counts), scope.link(due="soon", deadline=kind)),
-            overdue=Figure(next(counts), scope.link(overdue=kind, **LATEST_FIRST)),
+            overdue=Figure(next(counts), scope.link(overdue=kind, **MOST_OVERDUE_FIRST)),
             ageing=[(bucket, Figure(next(counts), scope.link(
-                ageing=bucket.value, deadline=kind, **LATEST_FIRST))) for bucket in Ageing],
+                ageing=bucket.value, deadline=kind, **MOST_OVERDUE_FIRST))) for bucket in Ageing],
         ))
     return overdue, figures
 
 
 def _running_params(deadline: TrackedDeadline) -> Params:
-    """The register's filter for "this deadline still runs": the register reads a deadline
-    given alone so, by the same rule (no status filter can say it: a reply is no longer
-    awaited once the implementation is verified as final)."""
+    """`deadline=<kind>` on its own makes the register list the items where that deadline
+    still runs; a status filter cannot say it, because a reply stops being awaited once the
+    implementation is verified as final."""
     return {"status": RecordStatus.ISSUED.value, "deadline": deadline.kind.value}
 
 
 # -- what waits for a supervisor ------------------------------------------------------------
 
 
-def supervisor_figures(user: User, scope: Scope) -> SupervisorFigures | None:
+def supervisor_figures(user: User, scope: DashboardScope) -> SupervisorFigures | None:
     """Drafts awaiting the supervisor's approval and records ready to close, each the same
     rows as the register's filter it links to."""
     if scope.kind not in (ScopeKind.COUNTRY, ScopeKind.REGION):
@@ -281,15 +279,18 @@ def supervisor_figures(user: User, scope: Scope) -> SupervisorFigures | None:
 # -- 2. overdue items grouped -----------------------------------------------------------------
 
 
-def overdue_by(scope: Scope, grouping: Grouping, today: date) -> GroupTable:
+def overdue_by(scope: DashboardScope, grouping: Grouping, today: date) -> GroupTable:
     """The groups with the most overdue items (either deadline), largest first."""
     return _group_table(
-        scope, grouping, [deadlines.overdue(today)], {"overdue": "any", **LATEST_FIRST}
+        scope, grouping, [deadlines.overdue(today)], {"overdue": "any", **MOST_OVERDUE_FIRST}
     )
 
 
 def _group_table(
-    scope: Scope, grouping: Grouping, where: Sequence[sa.ColumnElement[bool]], params: Params
+    scope: DashboardScope,
+    grouping: Grouping,
+    where: Sequence[sa.ColumnElement[bool]],
+    params: Params,
 ) -> GroupTable:
     column = grouping.column
     count = sa.func.count().label("count")
@@ -333,7 +334,9 @@ def _issued_between(since: date, today: date) -> sa.ColumnElement[bool]:
 # -- 3. implementation rate by authority ------------------------------------------------------
 
 
-def implementation_rates(scope: Scope, since: date, today: date) -> tuple[list[RateRow], int]:
+def implementation_rates(
+    scope: DashboardScope, since: date, today: date
+) -> tuple[list[RateRow], int]:
     """Per authority, of the recommendations issued since `since`: how many the office has
     verified as implemented (or partially). What an authority claims in a reply does not count:
     only a verification moves Recommendation.implementation."""
@@ -367,7 +370,7 @@ def implementation_rates(scope: Scope, since: date, today: date) -> tuple[list[R
 # -- 4. repeat findings by facility -----------------------------------------------------------
 
 
-def repeat_findings(scope: Scope, since: date, today: date) -> GroupTable:
+def repeat_findings(scope: DashboardScope, since: date, today: date) -> GroupTable:
     """Facilities where findings issued since `since` repeat an earlier one."""
     return _group_table(
         scope, GROUPINGS_BY_PARAM["facility"],
@@ -385,7 +388,7 @@ def month_starts(today: date, count: int = CHART_MONTHS) -> list[date]:
     return [add_months(this_month, -back) for back in range(count - 1, -1, -1)]
 
 
-def monthly(scope: Scope, today: date) -> list[MonthRow]:
+def monthly(scope: DashboardScope, today: date) -> list[MonthRow]:
     """Recommendations issued per month (whatever became of them since), and verifications
     that found a recommendation implemented, per month of the verification."""
     months = month_starts(today)

@@ -122,7 +122,7 @@ class Recommendation(TimestampMixin, Model):
 
     @property
     def is_repeat(self) -> bool:
-        return self.repeat_of is not None
+        return self.repeat_of_id is not None
 
     @property
     def reply_deadline_runs(self) -> bool:

@@ -146,10 +146,12 @@ def reassignable_caseworkers(recommendation: Recommendation) -> list[User]:
 
 @dataclass(frozen=True)
 class FollowUps:
-    """The recommendations a caseworker follows up that need them now, for My work."""
+    """The recommendations a caseworker follows up that need them now, for My work: the same
+    items the register lists for owner=me with overdue=any, and with due=soon."""
 
     overdue: int
     due_soon: int
+    due_soon_days: int
 
 
 def my_follow_ups(user: User, today: date | None = None) -> FollowUps:
@@ -162,5 +164,6 @@ def my_follow_ups(user: User, today: date | None = None) -> FollowUps:
 
     return FollowUps(
         overdue=count(deadlines.overdue(today)),
-        due_soon=count(deadlines.due_soon(today), sa.not_(deadlines.overdue(today))),
+        due_soon=count(deadlines.due_soon(today)),
+        due_soon_days=due_soon_days(),
     )
