@@ -14,6 +14,7 @@ import time_machine
 from casework.accounts.roles import Role
 from casework.cases.lifecycle import CaseStatus
 from casework.extensions import db
+from casework.recommendations import services
 from casework.recommendations.lifecycle import Implementation, RecordStatus, Response
 from casework.reference.regions import Region
 from tests.factories import (
@@ -537,6 +538,9 @@ def test_act_links_are_shown_directly_with_verify_issue_and_close(app, superviso
     done = issued("R-DONE", drafted_by=caseworker, implementation=Implementation.IMPLEMENTED)
     theirs = make_recommendation(drafted_by=caseworker)
     mine = make_recommendation(drafted_by=supervisor)
+    reworded = make_recommendation(drafted_by=caseworker)
+    services.edit_draft(reworded, actor=supervisor, expected_version=reworded.version,
+                        text="Reworded by the supervisor.")
     db.session.commit()
     page = html(signed_in(app, supervisor).get("/recommendations"))
     assert '<details class="rec-act"' not in page
@@ -546,6 +550,7 @@ def test_act_links_are_shown_directly_with_verify_issue_and_close(app, superviso
     assert f'/recommendations/{done.id}#verify"' not in page  # nothing follows "implemented"
     assert f'/recommendations/{theirs.id}#issue"' in page
     assert f'/recommendations/{mine.id}#issue"' not in page  # four-eyes
+    assert f'/recommendations/{reworded.id}#issue"' not in page  # edited: an author too
     # Each link names its item for a screen reader: "Reply: Record a reply, R-LIVE".
     assert re.search(rf'href="/recommendations/{live.id}#reply" title="Record a reply">Reply'
                      r'<span class="visually-hidden">: Record a reply, R-LIVE</span>', page)

@@ -24,7 +24,12 @@ from casework.recommendations import exports
 from casework.recommendations.blueprint import bp
 from casework.recommendations.deadlines import Ageing, days_overdue
 from casework.recommendations.lifecycle import implementations_from
-from casework.recommendations.register import filter_form, list_register, register_rows
+from casework.recommendations.register import (
+    approvable_ids,
+    filter_form,
+    list_register,
+    register_rows,
+)
 
 P = Permission
 Writer = Callable[[Iterable[exports.Row], date, IO[bytes]], int]
@@ -46,6 +51,7 @@ def register():
         "recommendations/register.html", form=form, page=page, sort=filters.sort,
         export_args=filters.as_args(), today=today, days_overdue=days_overdue,
         ageing_of=Ageing.of, implementations_from=implementations_from,
+        approvable=approvable_ids(_actor(), page.items),
     )
 
 
