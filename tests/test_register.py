@@ -463,8 +463,6 @@ def test_ready_lists_issued_items_whose_implementation_is_verified_final(login, 
 
 
 def test_approve_lists_the_drafts_the_reader_did_not_write(app, login, supervisor, caseworker):
-    from casework.recommendations import services
-
     theirs = make_recommendation(drafted_by=caseworker, text="By the caseworker")
     mine = make_recommendation(drafted_by=supervisor, text="By the supervisor")
     edited = make_recommendation(drafted_by=caseworker, text="Edited by the supervisor")
