@@ -68,7 +68,7 @@ def test_extension_rules(app):
         (date(2027, 1, 31), "Expert"),  # beyond two months
         (date(2026, 12, 10), "  "),  # no ground
     ]:
-        with pytest.raises(services.CaseError):
+        with pytest.raises(services.Refusal):
             services.extend_deadline(case, new_due, ground, actor=supervisor)
     caseworker = make_user(Role.CASEWORKER, region=Region.ASTANA)
     case.assignments.clear()

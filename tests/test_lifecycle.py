@@ -196,13 +196,13 @@ def test_supervisor_assigns_and_unassigns_with_event_and_audit(supervisor, casew
 
 def test_assignment_needs_the_matching_active_role(supervisor, caseworker):
     case = make_case()
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.assign_case(case, caseworker, AssignmentRole.LAWYER, actor=supervisor)
     inactive = make_user(Role.LAWYER, is_active_account=False)
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.assign_case(case, inactive, AssignmentRole.LAWYER, actor=supervisor)
     services.assign_case(case, caseworker, AssignmentRole.CASEWORKER, actor=supervisor)
-    with pytest.raises(services.CaseError, match="already"):
+    with pytest.raises(services.Refusal, match="already"):
         services.assign_case(case, caseworker, AssignmentRole.CASEWORKER, actor=supervisor)
 
 
@@ -223,17 +223,17 @@ def test_out_of_mandate_creates_a_forwarding_task_then_completing_it(supervisor)
     case = make_case(status=CaseStatus.TRIAGE, registered_on=date(2026, 11, 2))
     task = services.mark_out_of_mandate(case, actor=supervisor)
     assert (task.kind, task.due_on) == (TaskKind.FORWARD_OUT_OF_MANDATE, date(2026, 11, 5))
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.mark_out_of_mandate(case, actor=supervisor)
     services.complete_task(task, actor=supervisor)
     assert task.is_done
     assert task.done_by is supervisor
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.complete_task(task, actor=supervisor)
 
 
 def test_out_of_mandate_only_in_triage(supervisor):
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.mark_out_of_mandate(make_case(status=CaseStatus.REGISTERED), actor=supervisor)
 
 
@@ -242,9 +242,9 @@ def test_first_action_only_once_and_only_for_urgent_cases(caseworker):
     urgent = make_case(is_urgent=True, first_action_due=date(2026, 11, 3), assignees=(caseworker,))
     services.record_first_action(urgent, actor=caseworker)
     assert urgent.first_action_on == date(2026, 11, 3)
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.record_first_action(urgent, actor=caseworker)
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.record_first_action(make_case(assignees=(caseworker,)), actor=caseworker)
 
 
@@ -254,7 +254,7 @@ def test_note_is_added_with_event_and_audit(caseworker):
     assert note.body == "Called the facility."
     assert note.case_id == case.id
     assert audit_actions(case) == [AuditAction.NOTE_ADDED]
-    with pytest.raises(services.CaseError):
+    with pytest.raises(services.Refusal):
         services.add_note(case, "   ", actor=caseworker)
 
 

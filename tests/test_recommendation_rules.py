@@ -19,7 +19,6 @@ from casework.audit import AuditAction, AuditEntry
 from casework.cases import services as case_services
 from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import Event, EventKind
-from casework.cases.services import CaseError, InvalidTransition, NotAllowed
 from casework.cases.timeline import describe
 from casework.database import OFFICE_TZ
 from casework.extensions import db
@@ -43,6 +42,7 @@ from casework.recommendations.models import (
     VerificationMethod,
 )
 from casework.reference.regions import Region
+from casework.refusals import InvalidTransition, NotAllowed, Refusal
 from tests.factories import (
     make_authority,
     make_case,
@@ -118,7 +118,7 @@ def state(recommendation: Recommendation) -> dict[str, Any]:
 
 @contextmanager
 def refused(
-    recommendation: Recommendation, error: type[CaseError] = CaseError, field: str | None = None
+    recommendation: Recommendation, error: type[Refusal] = Refusal, field: str | None = None
 ) -> Iterator[None]:
     """The block raises `error` (naming `field`), and nothing changed or was recorded."""
     before, version = state(recommendation), recommendation.version
@@ -316,7 +316,7 @@ def test_drafting_is_refused_on_closed_cases_to_outsiders_and_without_text(casew
         (make_case(status=CaseStatus.RECOMMENDATION, assignees=(caseworker,)), caseworker, " "),
     ]
     for case, actor, text in attempts:
-        with pytest.raises(CaseError):
+        with pytest.raises(Refusal):
             services.draft(case, actor=actor, text=text, authority=authority,
                            scope=Scope.INDIVIDUAL)
     lawyer = make_user(Role.LAWYER, region=Region.ASTANA)
@@ -335,10 +335,10 @@ def test_editing_a_draft_is_audited_and_refused_once_issued_or_stale(caseworker,
     assert entry.changes == {"text": ["Old wording", "New wording"],
                              "priority": ["medium", "high"]}
     assert lines == [f"Draft {recommendation.id}: Draft edited"]
-    with pytest.raises(CaseError, match="Someone else"):
+    with pytest.raises(Refusal, match="Someone else"):
         services.edit_draft(recommendation, actor=caseworker, expected_version=1, text="Mine")
     services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3)
-    with pytest.raises(CaseError, match="Only a draft"):
+    with pytest.raises(Refusal, match="Only a draft"):
         services.edit_draft(recommendation, actor=supervisor,
                             expected_version=recommendation.version, text="After issue")
     assert recommendation.text == "New wording"
@@ -381,7 +381,7 @@ RESPONSE_PAIRS_LEFT_OUT = [
 def test_response_pairs_left_out_of_the_table(source, target, caseworker):
     recommendation = issued(response=source, owner=caseworker)
     if target is Response.AWAITING:  # a reply always takes a position
-        with refused(recommendation, CaseError, field="response"):
+        with refused(recommendation, Refusal, field="response"):
             reply(recommendation, caseworker, response=target)
     else:
         # Not a step, yet not refused: a later letter that keeps the same position (a progress
@@ -404,14 +404,14 @@ def test_a_claim_of_implementation_does_not_change_the_verified_status(caseworke
 )
 def test_a_reply_date_in_the_future_or_before_the_issue_is_refused(received_on, caseworker):
     recommendation = issued(owner=caseworker)
-    with refused(recommendation, CaseError, field="received_on"):
+    with refused(recommendation, Refusal, field="received_on"):
         reply(recommendation, caseworker, received_on=received_on)
 
 
 @pytest.mark.parametrize("missing", ["register_number", "summary"])
 def test_a_reply_needs_its_register_number_and_summary(missing, caseworker):
     recommendation = issued(owner=caseworker)
-    with refused(recommendation, CaseError, field=missing):
+    with refused(recommendation, Refusal, field=missing):
         reply(recommendation, caseworker, **{missing: "  "})
 
 
@@ -480,7 +480,7 @@ def test_a_verification_needs_evidence_and_a_date_between_the_issue_and_today(ca
                 ({"verified_on": date(2026, 12, 11)}, "verified_on"),
                 ({"verified_on": date(2026, 11, 30)}, "verified_on")]
     for change, field in attempts:
-        with refused(recommendation, CaseError, field=field):
+        with refused(recommendation, Refusal, field=field):
             verify(recommendation, caseworker, result=Implementation.IMPLEMENTED, **change)
 
 
@@ -537,7 +537,7 @@ def test_the_implementation_deadline_moves_alone(supervisor):
 )
 def test_a_deadline_change_needs_a_reason_and_a_new_date(new_due, reason, field, supervisor):
     recommendation = issued()
-    with refused(recommendation, CaseError, field=field):
+    with refused(recommendation, Refusal, field=field):
         services.change_deadline(recommendation, DeadlineKind.REPLY, new_due, reason,
                                  actor=supervisor)
 
@@ -574,14 +574,14 @@ def test_reassignment_is_refused_to_whoever_cannot_follow_it_up(supervisor, case
         caseworker,  # already follows it up
     ]
     for owner in unfit:
-        with refused(recommendation, CaseError, field="owner"):
+        with refused(recommendation, Refusal, field="owner"):
             services.reassign(recommendation, owner, actor=supervisor)
     newcomer = make_user(Role.CASEWORKER, region=Region.ASTANA)
     with refused(recommendation, NotAllowed):
         services.reassign(recommendation, newcomer, actor=caseworker)
     finished = make_recommendation(record_status=RecordStatus.CLOSED,
                                    implementation=Implementation.IMPLEMENTED)
-    with refused(finished, CaseError):
+    with refused(finished, Refusal):
         services.reassign(finished, newcomer, actor=supervisor)
 
 
@@ -605,13 +605,13 @@ def test_the_caseworker_schedules_a_follow_up(caseworker):
 )
 def test_a_follow_up_needs_a_date_from_today_and_a_note(on, note, field, caseworker):
     recommendation = issued(owner=caseworker)
-    with refused(recommendation, CaseError, field=field):
+    with refused(recommendation, Refusal, field=field):
         services.schedule_follow_up(recommendation, on, note, actor=caseworker)
 
 
 def test_no_follow_up_on_a_draft_and_none_by_a_lawyer(caseworker):
     draft = make_recommendation(drafted_by=caseworker)
-    with refused(draft, CaseError):
+    with refused(draft, Refusal):
         services.schedule_follow_up(draft, date(2027, 1, 20), "Check", actor=caseworker)
     lawyer = make_user(Role.LAWYER, region=Region.ASTANA)
     live = issued(make_case(status=CaseStatus.FOLLOW_UP, assignees=(lawyer,)))
@@ -743,11 +743,11 @@ def test_deadlines_and_follow_ups_stay_within_five_years(years, supervisor):
                                   actor=supervisor)
         assert recommendation.implementation_due == far
         return
-    with pytest.raises(CaseError, match="within five years") as refused:
+    with pytest.raises(Refusal, match="within five years") as refused:
         services.change_deadline(recommendation, DeadlineKind.IMPLEMENTATION, far, "Typo.",
                                  actor=supervisor)
     assert refused.value.field == "new_due"
-    with pytest.raises(CaseError, match="within five years") as refused:
+    with pytest.raises(Refusal, match="within five years") as refused:
         services.schedule_follow_up(recommendation, far, "Visit.", actor=supervisor)
     assert refused.value.field == "on"
 

@@ -18,10 +18,10 @@ from casework.attachments import storage
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, record
 from casework.cases.models import Case, EventKind
-from casework.cases.services import NotAllowed
 from casework.cases.timeline import add_event
 from casework.extensions import db
 from casework.permissions import Permission, can
+from casework.refusals import NotAllowed
 
 if TYPE_CHECKING:
     from casework.recommendations.models import Reply, Verification

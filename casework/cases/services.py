@@ -43,29 +43,12 @@ from casework.extensions import db
 from casework.permissions import Permission, can, covers_region
 from casework.reference.models import Authority, Facility
 from casework.reference.regions import Region
+from casework.refusals import InvalidTransition, NotAllowed, Refusal
 from casework.templating import format_day
 from casework.workdays import WorkingCalendar
 
 
-class CaseError(Exception):
-    """A business rule refused the request; `message` is for the user, `field` names the input
-    at fault when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidTransition(CaseError):
-    """The lifecycle table has no such step from the case's status, or its conditions fail."""
-
-
-class NotAllowed(CaseError):
-    """The actor's role or relation to the case does not allow this."""
-
-
-class StaleEdit(CaseError):
+class StaleEdit(Refusal):
     """Someone changed the case after the user opened the form; `changes` says what."""
 
     def __init__(self, changes: list[ChangeRow], current_version: int) -> None:
@@ -74,7 +57,7 @@ class StaleEdit(CaseError):
         self.current_version = current_version
 
 
-def _require(allowed: bool, error: type[CaseError] = NotAllowed) -> None:
+def _require(allowed: bool, error: type[Refusal] = NotAllowed) -> None:
     if not allowed:
         raise error(_("You are not allowed to do this on this case."))
 
@@ -188,12 +171,12 @@ ASSIGNABLE_ROLES = {AssignmentRole.CASEWORKER: Role.CASEWORKER, AssignmentRole.L
 def assign_case(case: Case, user: User, role: AssignmentRole, *, actor: User) -> CaseAssignment:
     _require(can(actor, Permission.ASSIGN_CASE, case))
     if not case.is_open:
-        raise CaseError(_("A closed case cannot be assigned."))
+        raise Refusal(_("A closed case cannot be assigned."))
     if not user.is_active or not user.has_role(ASSIGNABLE_ROLES[role]):
-        raise CaseError(_("%(name)s cannot work on cases as %(role)s.",
+        raise Refusal(_("%(name)s cannot work on cases as %(role)s.",
                           name=user.full_name, role=role.label), field="user")
     if any(a.user_id == user.id for a in case.assignments):
-        raise CaseError(_("%(name)s is already assigned.", name=user.full_name), field="user")
+        raise Refusal(_("%(name)s is already assigned.", name=user.full_name), field="user")
     assignment = CaseAssignment(user=user, role=role)
     case.assignments.append(assignment)
     db.session.flush()  # permission rules compare assignments by user_id
@@ -207,7 +190,7 @@ def unassign_case(case: Case, user: User, *, actor: User) -> None:
     _require(can(actor, Permission.ASSIGN_CASE, case))
     assignment = next((a for a in case.assignments if a.user_id == user.id), None)
     if assignment is None:
-        raise CaseError(_("%(name)s is not assigned to this case.", name=user.full_name))
+        raise Refusal(_("%(name)s is not assigned to this case.", name=user.full_name))
     case.assignments.remove(assignment)
     add_event(case, EventKind.UNASSIGNED, actor=actor, user=user.full_name, role=assignment.role)
     record(AuditAction.CASE_UNASSIGNED, actor=actor, obj=case,
@@ -223,15 +206,15 @@ def extend_deadline(
     """A reasoned extension by a supervisor; the complainant must be told within days."""
     _require(can(actor, Permission.EXTEND_DEADLINE, case))
     if not case.is_open:
-        raise CaseError(_("The deadline of a closed case cannot be extended."))
+        raise Refusal(_("The deadline of a closed case cannot be extended."))
     ground = ground.strip()
     if not ground:
-        raise CaseError(_("Give the ground for the extension."), field="ground")
+        raise Refusal(_("Give the ground for the extension."), field="ground")
     if new_due <= case.decision_due:
-        raise CaseError(_("The new date must be after the current deadline."), field="new_due")
+        raise Refusal(_("The new date must be after the current deadline."), field="new_due")
     latest = deadlines.latest_extension(case)
     if new_due > latest:
-        raise CaseError(_("The deadline can be extended until %(day)s at the latest.",
+        raise Refusal(_("The deadline can be extended until %(day)s at the latest.",
                           day=format_day(latest)), field="new_due")
     version, previous = case.version, case.decision_due
     extension = DeadlineExtension(
@@ -252,9 +235,9 @@ def mark_out_of_mandate(case: Case, *, actor: User) -> CaseTask:
     """Triage found the complaint outside the mandate: it must be forwarded within days."""
     _require(can(actor, Permission.CHANGE_STATUS, case))
     if case.status is not CaseStatus.TRIAGE:
-        raise CaseError(_("Only a case in triage can be found outside the mandate."))
+        raise Refusal(_("Only a case in triage can be found outside the mandate."))
     if any(t.kind is TaskKind.FORWARD_OUT_OF_MANDATE and not t.is_done for t in case.tasks):
-        raise CaseError(_("The case is already marked as outside the mandate."))
+        raise Refusal(_("The case is already marked as outside the mandate."))
     due = deadlines.forward_due(case.registered_on, WorkingCalendar.load())
     task = CaseTask(kind=TaskKind.FORWARD_OUT_OF_MANDATE, due_on=due)
     case.tasks.append(task)
@@ -266,7 +249,7 @@ def mark_out_of_mandate(case: Case, *, actor: User) -> CaseTask:
 def complete_task(task: CaseTask, *, actor: User) -> None:
     _require(can(actor, Permission.CHANGE_STATUS, task.case))
     if task.is_done:
-        raise CaseError(_("This task is already done."))
+        raise Refusal(_("This task is already done."))
     _mark_done(task, actor)
 
 
@@ -287,7 +270,7 @@ def record_first_action(case: Case, *, actor: User) -> None:
     """For urgent cases the law counts the first action separately (1 working day)."""
     _require(can(actor, Permission.CHANGE_STATUS, case))
     if not case.is_urgent or case.first_action_on is not None or not case.is_open:
-        raise CaseError(_("A first action can be recorded only once, on an open urgent case."))
+        raise Refusal(_("A first action can be recorded only once, on an open urgent case."))
     version, case.first_action_on = case.version, office_today()
     add_event(case, EventKind.FIRST_ACTION, actor=actor)
     record(AuditAction.FIRST_ACTION, actor=actor, obj=case,
@@ -377,7 +360,7 @@ def _set_urgency(case: Case, urgent: bool) -> None:
 def add_note(case: Case, body: str, *, actor: User) -> Note:
     _require(can(actor, Permission.ADD_NOTE, case))
     if not body.strip():
-        raise CaseError(_("The note is empty."), field="body")
+        raise Refusal(_("The note is empty."), field="body")
     note = Note(author=actor, body=body.strip())
     case.notes.append(note)
     add_event(case, EventKind.NOTE_ADDED, actor=actor)

@@ -40,6 +40,7 @@ from casework.extensions import db
 from casework.permissions import Permission, authorize, can, requires
 from casework.recommendations import queries as recommendation_queries
 from casework.reference.models import Authority, Category, Facility
+from casework.refusals import InvalidTransition, Refusal
 
 bp = Blueprint("cases", __name__)
 P = Permission
@@ -130,7 +131,7 @@ def show(case_id: int):
     return _render_case(case, revealed=revealed)
 
 
-def _refuse(case: Case, error: services.CaseError, form: Any = None, **overrides: Any):
+def _refuse(case: Case, error: Refusal, form: Any = None, **overrides: Any):
     """Undo anything half-done, say why, and show the form again when a field was at fault."""
     db.session.rollback()
     flash(error.message, "error")
@@ -153,12 +154,12 @@ def transition(case_id: int):
     form = TransitionForm()
     step = TRANSITIONS_BY_ACTION.get(form.action.data or "")
     if step is None:
-        return _refuse(case, services.InvalidTransition(_("There is no such action.")))
+        return _refuse(case, InvalidTransition(_("There is no such action.")))
     failed = {step.action: form.prepare(step)}
     if not form.validate_on_submit():
         try:  # a step the page does not offer now gets its reason, not field errors
             services.check_transition_possible(case, step, actor=_actor())
-        except services.InvalidTransition as error:
+        except InvalidTransition as error:
             return _refuse(case, error)
         return _invalid_form(case, transition_forms=failed)
     authority_id = form.authority.data if form.authority is not None else None
@@ -169,7 +170,7 @@ def transition(case_id: int):
             authority=db.session.get(Authority, authority_id) if authority_id else None,
             why_open=form.why_open.data,
         )
-    except services.InvalidTransition as error:
+    except InvalidTransition as error:
         return _refuse(case, error, form, transition_forms=failed)
     db.session.commit()
     flash(_("Done: %(action)s.", action=done.label), "success")
@@ -283,7 +284,7 @@ def _perform(
         return _invalid_form(case, **shown)
     try:
         action()
-    except services.CaseError as error:
+    except Refusal as error:
         return _refuse(case, error, form if form_name else None, **shown)
     db.session.commit()
     flash(message, "success")
@@ -326,7 +327,7 @@ def edit(case_id: int):
     except StaleDataError:  # someone saved between our check and our write
         db.session.rollback()
         return _conflict(case, form, queries.changes_since(case, form.version.data))
-    except services.CaseError as error:
+    except Refusal as error:
         db.session.rollback()
         if error.field is None:
             raise

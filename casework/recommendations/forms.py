@@ -41,6 +41,7 @@ from casework.recommendations.lifecycle import (
 )
 from casework.recommendations.models import DeadlineKind, Recommendation, VerificationMethod
 from casework.reference.models import Authority, Category, Facility
+from casework.refusals import Refusal
 from casework.templating import format_day
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def step_actions(
         try:
             services.check_step_possible(recommendation, step, actor=user)
             blocker = None
-        except services.CaseError as refused:
+        except Refusal as refused:
             blocker = refused.message
         form = failed if failed and failed.action.data == step.action else None
         form = form or StepForm(formdata=None, action=step.action,

@@ -19,7 +19,6 @@ from casework.accounts.roles import Role
 from casework.audit import AuditAction, AuditEntry, diff, record
 from casework.cases.deadlines import add_months
 from casework.cases.models import Case, EventKind
-from casework.cases.services import CaseError, InvalidTransition, NotAllowed
 from casework.cases.timeline import add_event
 from casework.database import office_today
 from casework.extensions import db
@@ -47,6 +46,7 @@ from casework.recommendations.models import (
     VerificationMethod,
 )
 from casework.reference.models import Authority, Category, Facility
+from casework.refusals import InvalidTransition, NotAllowed, Refusal
 from casework.workdays import WorkingCalendar
 
 P = Permission
@@ -77,16 +77,16 @@ def _log(
 def _check_past_date(day: date, recommendation: Recommendation, field: str) -> None:
     """A date the authority or the office acted on: not in the future, not before the issue."""
     if day > office_today():
-        raise CaseError(_("The date cannot be in the future."), field=field)
+        raise Refusal(_("The date cannot be in the future."), field=field)
     if recommendation.issued_on and day < recommendation.issued_on:
-        raise CaseError(_("The date cannot be before the recommendation was issued."),
+        raise Refusal(_("The date cannot be before the recommendation was issued."),
                         field=field)
 
 
 def _text(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise CaseError(message, field=field)
+        raise Refusal(message, field=field)
     return value
 
 
@@ -107,7 +107,7 @@ def draft(
     """A caseworker's (or supervisor's) draft; it binds nobody until a supervisor issues it."""
     _require(can(actor, P.DRAFT_RECOMMENDATION, case))
     if not case.is_open:
-        raise CaseError(_("A closed case gets no new recommendations."))
+        raise Refusal(_("A closed case gets no new recommendations."))
     recommendation = Recommendation(
         case=case, region=case.region, authority=authority, facility=facility or case.facility,
         category=category, scope=scope, priority=priority,
@@ -135,9 +135,9 @@ def edit_draft(
     """Change a draft's text, addressee, facility, category, scope or priority."""
     _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
     if recommendation.record_status is not RecordStatus.DRAFT:
-        raise CaseError(_("Only a draft can be edited; an issued recommendation stays as sent."))
+        raise Refusal(_("Only a draft can be edited; an issued recommendation stays as sent."))
     if expected_version != recommendation.version:
-        raise CaseError(_("Someone else changed this recommendation after you opened the "
+        raise Refusal(_("Someone else changed this recommendation after you opened the "
                           "form. Check it and edit again."))
     before = recommendation.snapshot()
     if "text" in changes:
@@ -265,7 +265,7 @@ def find_repeat_of(recommendation: Recommendation) -> Recommendation | None:
 
 def _require_live(recommendation: Recommendation) -> None:
     if not recommendation.is_live:
-        raise CaseError(_("Replies and verifications are recorded on issued recommendations."))
+        raise Refusal(_("Replies and verifications are recorded on issued recommendations."))
 
 
 def record_reply(
@@ -283,7 +283,7 @@ def record_reply(
     _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
     _require_live(recommendation)
     if response is Response.AWAITING:
-        raise CaseError(_("Choose the position the reply takes."), field="response")
+        raise Refusal(_("Choose the position the reply takes."), field="response")
     if response is not recommendation.response and \
             (recommendation.response, response) not in RESPONSE_STEPS:
         raise InvalidTransition(_("This response does not follow from the current one."),
@@ -353,12 +353,12 @@ def change_deadline(
     column = "reply_due" if kind is DeadlineKind.REPLY else "implementation_due"
     previous = getattr(recommendation, column)
     if new_due == previous:
-        raise CaseError(_("The new deadline is the same as the current one."), field="new_due")
+        raise Refusal(_("The new deadline is the same as the current one."), field="new_due")
     if recommendation.issued_on and new_due < recommendation.issued_on:
-        raise CaseError(_("The deadline cannot be before the recommendation was issued."),
+        raise Refusal(_("The deadline cannot be before the recommendation was issued."),
                         field="new_due")
     if new_due > deadlines.furthest_date(recommendation.issued_on or office_today()):
-        raise CaseError(_("Choose a date within five years."), field="new_due")
+        raise Refusal(_("Choose a date within five years."), field="new_due")
     change = DeadlineChange(kind=kind, previous_due=previous, new_due=new_due, reason=reason,
                             changed_by=actor)
     recommendation.deadline_changes.append(change)
@@ -373,13 +373,13 @@ def reassign(recommendation: Recommendation, owner: User, *, actor: User) -> Non
     """A supervisor hands the follow-up to another caseworker of the region."""
     _require(can(actor, P.ISSUE_RECOMMENDATION, recommendation))
     if recommendation.record_status not in (RecordStatus.DRAFT, RecordStatus.ISSUED):
-        raise CaseError(_("A closed or withdrawn recommendation has nobody to follow it up."))
+        raise Refusal(_("A closed or withdrawn recommendation has nobody to follow it up."))
     if not (owner.is_active and owner.has_role(Role.CASEWORKER)
             and covers_region(owner, recommendation.region)):
-        raise CaseError(_("%(name)s cannot follow up recommendations of this region.",
+        raise Refusal(_("%(name)s cannot follow up recommendations of this region.",
                           name=owner.full_name), field="owner")
     if owner.id == recommendation.owner_id:
-        raise CaseError(_("%(name)s already follows it up.", name=owner.full_name),
+        raise Refusal(_("%(name)s already follows it up.", name=owner.full_name),
                         field="owner")
     previous = recommendation.owner
     recommendation.owner = owner
@@ -394,9 +394,9 @@ def schedule_follow_up(
     _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
     _require_live(recommendation)
     if on < office_today():
-        raise CaseError(_("A follow-up is scheduled for today or later."), field="on")
+        raise Refusal(_("A follow-up is scheduled for today or later."), field="on")
     if on > deadlines.furthest_date(office_today()):
-        raise CaseError(_("Choose a date within five years."), field="on")
+        raise Refusal(_("Choose a date within five years."), field="on")
     note = _text(note, "note", _("Say what the follow-up is for."))
     before = recommendation.snapshot()
     recommendation.follow_up_on, recommendation.follow_up_note = on, note

@@ -45,6 +45,7 @@ from casework.recommendations.models import (
     Verification,
     VerificationMethod,
 )
+from casework.refusals import Refusal
 
 P = Permission
 
@@ -107,7 +108,7 @@ def new(case_id: int):
         return _form_page(form, case, status=400 if form.is_submitted() else 200)
     try:
         recommendation = services.draft(case, actor=_actor(), **form.values())
-    except services.CaseError as error:
+    except Refusal as error:
         db.session.rollback()
         if not _show_on_field(form, error):
             flash(error.message, "error")
@@ -138,7 +139,7 @@ def edit(recommendation_id: int):
         db.session.commit()
     except StaleDataError:  # saved by someone else between the check and the write
         return _stale_draft(recommendation, form)
-    except services.CaseError as error:
+    except Refusal as error:
         db.session.rollback()
         if _show_on_field(form, error):
             return _form_page(form, recommendation.case, recommendation, status=400)
@@ -185,7 +186,7 @@ def _form_page(
     return page, status
 
 
-def _show_on_field(form: Any, error: services.CaseError) -> bool:
+def _show_on_field(form: Any, error: Refusal) -> bool:
     """Put a service's refusal next to the field it names, when the form has that field."""
     field = getattr(form, error.field, None) if error.field else None
     if field is None:
@@ -214,7 +215,7 @@ def _perform(
     try:
         done = action()
         db.session.commit()
-    except services.CaseError as error:
+    except Refusal as error:
         db.session.rollback()
         if _show_on_field(form, error):
             reloaded = queries.load_recommendation(recommendation.id)
@@ -308,12 +309,12 @@ def _attach(
         return
     case = recommendation.case
     if case is None or not can(current_user, P.FOLLOW_UP_RECOMMENDATION, recommendation):
-        raise services.CaseError(_("You cannot add files to this recommendation's case."),
+        raise Refusal(_("You cannot add files to this recommendation's case."),
                                  field="files")
     try:
         add_attachments(case, chosen, actor=_actor(), reply=reply, verification=verification)
     except storage.FileRejected as rejected:
-        raise services.CaseError(str(rejected), field="files") from rejected
+        raise Refusal(str(rejected), field="files") from rejected
 
 
 @bp.post("/recommendations/<int:recommendation_id>/deadline")
