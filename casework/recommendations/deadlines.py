@@ -14,13 +14,16 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from casework.cases.deadlines import add_months
 from casework.labels import LabelledEnum
 from casework.recommendations.lifecycle import FINAL_IMPLEMENTATION, RecordStatus, Response
 from casework.recommendations.models import DeadlineKind, Recommendation
 from casework.reference.models import Authority
+from casework.templating import format_day
 from casework.workdays import WorkingCalendar
 
 # The implementation periods offered at issue, in months.
@@ -141,3 +144,37 @@ def days_overdue(recommendation: Recommendation, today: date) -> int:
     """The longer of the two overdue periods; 0 when nothing is overdue."""
     return max(recommendation.reply_overdue_days(today),
                recommendation.implementation_overdue_days(today))
+
+
+@dataclass(frozen=True)
+class DeadlineOnDay:
+    """One deadline as of a day, for pages and mails: overdue or due soon only while it runs
+    (TrackedDeadline.running); otherwise it is shown as settled."""
+
+    kind: DeadlineKind
+    due: date
+    days_left: int  # calendar days; negative when past
+    is_running: bool = True
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_running and self.days_left < 0
+
+    @property
+    def is_due_soon(self) -> bool:
+        return self.is_running and 0 <= self.days_left <= due_soon_days()
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0) if self.is_running else 0
+
+    def describe(self) -> str:
+        """E.g. "Reply deadline: 22 Oct 2026, 5 days overdue", in the current language."""
+        if self.is_overdue:
+            when = ngettext("%(num)d day overdue", "%(num)d days overdue", self.days_overdue)
+        elif self.days_left == 0:
+            when = _("due today")
+        else:
+            when = ngettext("in %(num)d day", "in %(num)d days", self.days_left)
+        return _("%(deadline)s: %(day)s, %(when)s",
+                 deadline=self.kind.label, day=format_day(self.due), when=when)

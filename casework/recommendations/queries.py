@@ -17,7 +17,7 @@ from casework.cases.queries import selectable_facilities
 from casework.database import office_today
 from casework.extensions import db
 from casework.recommendations import deadlines
-from casework.recommendations.deadlines import due_soon_days
+from casework.recommendations.deadlines import DeadlineOnDay, due_soon_days
 from casework.recommendations.models import (
     DeadlineChange,
     DeadlineKind,
@@ -59,26 +59,9 @@ def load_recommendation(recommendation_id: int) -> Recommendation | None:
 # -- its deadlines as the page shows them -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DeadlineView:
-    """One deadline for the `deadline` macro: it is overdue or due soon only while it runs
-    (see deadlines.TrackedDeadline.running); otherwise the page shows the date as settled."""
-
-    kind: DeadlineKind
-    due: date
-    days_left: int  # calendar days; negative when past
-    is_running: bool
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_running and self.days_left < 0
-
-    @property
-    def is_due_soon(self) -> bool:
-        return self.is_running and 0 <= self.days_left <= due_soon_days()
-
-
-def deadline_views(recommendation: Recommendation, today: date | None = None) -> list[DeadlineView]:
+def deadline_views(
+    recommendation: Recommendation, today: date | None = None
+) -> list[DeadlineOnDay]:
     """The reply and implementation deadlines of an issued recommendation (none for a draft)."""
     today = today or office_today()
     dues = {
@@ -87,13 +70,13 @@ def deadline_views(recommendation: Recommendation, today: date | None = None) ->
                                       recommendation.implementation_deadline_runs),
     }
     return [
-        DeadlineView(kind, due, (due - today).days, runs)
+        DeadlineOnDay(kind, due, (due - today).days, runs)
         for kind, (due, runs) in dues.items()
         if due is not None
     ]
 
 
-def next_deadline(recommendation: Recommendation) -> DeadlineView | None:
+def next_deadline(recommendation: Recommendation) -> DeadlineOnDay | None:
     """The earliest deadline that still runs, for lists of recommendations."""
     running = [view for view in deadline_views(recommendation) if view.is_running]
     return min(running, key=lambda view: view.due, default=None)

@@ -33,44 +33,20 @@ from casework.accounts.roles import Role
 from casework.audit import AuditAction, record
 from casework.extensions import db
 from casework.permissions import covers_region
-from casework.recommendations.deadlines import DEADLINES, TrackedDeadline, due_soon_days
+from casework.recommendations.deadlines import (
+    DEADLINES,
+    DeadlineOnDay,
+    TrackedDeadline,
+    due_soon_days,
+)
 from casework.recommendations.display import recommendation_label
-from casework.recommendations.models import DeadlineKind, Recommendation
+from casework.recommendations.models import Recommendation
 from casework.reference.models import Authority
 from casework.reference.regions import Region
 from casework.reminders import mail
 from casework.reminders.models import DigestKind, SentDigest
-from casework.templating import format_day
 
 LinkBuilder = Callable[[int], str]
-
-
-@dataclass(frozen=True)
-class DueDate:
-    """One running deadline, as of the digest's day."""
-
-    kind: DeadlineKind
-    due: date
-    days_left: int  # negative once overdue
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.days_left < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return max(-self.days_left, 0)
-
-    def describe(self) -> str:
-        """E.g. "Reply deadline: 22 Oct 2026, 5 days overdue", in the current language."""
-        if self.is_overdue:
-            when = ngettext("%(num)d day overdue", "%(num)d days overdue", self.days_overdue)
-        elif self.days_left == 0:
-            when = _("due today")
-        else:
-            when = ngettext("in %(num)d day", "in %(num)d days", self.days_left)
-        return _("%(deadline)s: %(day)s, %(when)s",
-                 deadline=self.kind.label, day=format_day(self.due), when=when)
 
 
 @dataclass(frozen=True)
@@ -90,7 +66,7 @@ class ItemHead:
 class DigestItem(ItemHead):
     """A live recommendation with the deadlines the digest warns of (overdue or due soon)."""
 
-    deadlines: tuple[DueDate, ...]  # earliest first
+    deadlines: tuple[DeadlineOnDay, ...]  # earliest first
     link: str
 
     @property
@@ -151,7 +127,7 @@ class Digest:
 
 # -- who gets what ------------------------------------------------------------------------
 
-Rows = list[tuple[ItemHead, DueDate]]
+Rows = list[tuple[ItemHead, DeadlineOnDay]]
 
 
 def pending_digests(today: date) -> list[Digest]:
@@ -190,13 +166,13 @@ def _deadline_rows(
             head = ItemHead(rec_id, recommendation_label(number, rec_id), region, owner_id, owner,
                          authority_id, authority)
             due = cast(date, due)  # never NULL: the condition compared it with a date
-            rows.append((head, DueDate(deadline.kind, due, (due - today).days)))
+            rows.append((head, DeadlineOnDay(deadline.kind, due, (due - today).days)))
     return rows
 
 
 def _items(rows: Rows, link: LinkBuilder) -> list[DigestItem]:
     """One item per recommendation, with all its deadlines among the rows."""
-    deadlines: dict[ItemHead, list[DueDate]] = {}
+    deadlines: dict[ItemHead, list[DeadlineOnDay]] = {}
     for head, due_date in rows:
         deadlines.setdefault(head, []).append(due_date)
     return [
