@@ -301,23 +301,30 @@ def step_actions(
     return actions
 
 
-def _offered_forms(
-    recommendation: Recommendation, user: User
-) -> dict[str, tuple[type[ActionForm], bool]]:
-    """Each action form of the page, and whether the user may use it on the recommendation
-    as it is now."""
+def offered_actions(recommendation: Recommendation, user: User) -> dict[str, bool]:
+    """Which actions, by their anchor on the page, the user may take on the recommendation as
+    it is now. The page draws these forms and the register links to them, from this one rule;
+    issuing has the four-eyes check of its own (services.check_step_possible)."""
     live = recommendation.is_live
     may_follow_up = can(user, P.FOLLOW_UP_RECOMMENDATION, recommendation)
     may_supervise = can(user, P.ISSUE_RECOMMENDATION, recommendation)
     verifiable = bool(implementations_from(recommendation.implementation))
     followed_up = recommendation.record_status in (RecordStatus.DRAFT, RecordStatus.ISSUED)
     return {
-        "reply_form": (ReplyForm, may_follow_up and live),
-        "verify_form": (VerifyForm, may_follow_up and live and verifiable),
-        "follow_up_form": (FollowUpForm, may_follow_up and live),
-        "deadline_form": (DeadlineForm, may_supervise and live),
-        "reassign_form": (ReassignForm, may_supervise and followed_up),
+        ReplyForm.anchor: may_follow_up and live,
+        VerifyForm.anchor: may_follow_up and live and verifiable,
+        FollowUpForm.anchor: may_follow_up and live,
+        DeadlineForm.anchor: may_supervise and live,
+        ReassignForm.anchor: may_supervise and followed_up,
+        "close": may_supervise and live and recommendation.implementation_is_final,
     }
+
+
+# The action forms of the page, by the name the template knows them by.
+PAGE_FORMS: dict[str, type[ActionForm]] = {
+    "reply_form": ReplyForm, "verify_form": VerifyForm, "follow_up_form": FollowUpForm,
+    "deadline_form": DeadlineForm, "reassign_form": ReassignForm,
+}
 
 
 def page_forms(
@@ -326,10 +333,11 @@ def page_forms(
 ) -> dict[str, Any]:
     """Every form the user may use on the page, None for the others; a form that failed is
     passed in as it was, with the user's input and its errors."""
+    offered = offered_actions(recommendation, user)
     forms: dict[str, Any] = {
         name: (failed.get(name) or form.blank(recommendation)).prepare(recommendation)
-        if allowed else None
-        for name, (form, allowed) in _offered_forms(recommendation, user).items()
+        if offered[form.anchor] else None
+        for name, form in PAGE_FORMS.items()
     }
     return {
         **forms,

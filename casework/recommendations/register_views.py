@@ -23,7 +23,7 @@ from casework.permissions import Permission, requires
 from casework.recommendations import exports
 from casework.recommendations.blueprint import bp
 from casework.recommendations.deadlines import Ageing, days_overdue
-from casework.recommendations.lifecycle import implementations_from
+from casework.recommendations.forms import offered_actions
 from casework.recommendations.register import (
     approvable_ids,
     filter_form,
@@ -50,8 +50,8 @@ def register():
     return render_template(
         "recommendations/register.html", form=form, page=page, sort=filters.sort,
         export_args=filters.as_args(), today=today, days_overdue=days_overdue,
-        ageing_of=Ageing.of, implementations_from=implementations_from,
-        approvable=approvable_ids(_actor(), page.items),
+        ageing_of=Ageing.of, approvable=approvable_ids(_actor(), page.items),
+        offered_actions=lambda recommendation: offered_actions(recommendation, _actor()),
     )
 
 
