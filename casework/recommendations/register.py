@@ -22,13 +22,13 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from casework.accounts.models import User
 from casework.accounts.roles import Role
-from casework.audit import AuditAction, AuditEntry
 from casework.cases.forms import options
 from casework.cases.models import Case
 from casework.extensions import db
 from casework.labels import LabelledEnum
 from casework.paging import Page, paginate
 from casework.permissions import Permission, has_permission, visible_recommendations_clause
+from casework.recommendations import services
 from casework.recommendations.deadlines import DEADLINES, IMPLEMENTATION, REPLY, Ageing
 from casework.recommendations.deadlines import TrackedDeadline as Deadline
 from casework.recommendations.deadlines import ageing as longer_overdue_in
@@ -302,20 +302,13 @@ def approvable_ids(user: User, recommendations: Sequence[Recommendation]) -> set
 
 
 def awaiting_approval_by(user: User) -> sa.ColumnElement[bool]:
-    """Drafts the user may approve: of a region they supervise, and neither drafted nor
-    edited by them (services.authors() in SQL: the audit log records the edits)."""
+    """Drafts the user may approve: of a region they supervise, and not of their own wording
+    (four-eyes, services.authored_by)."""
     if not has_permission(user, Permission.ISSUE_RECOMMENDATION):
         return sa.false()
-    edited_by_user = sa.exists().where(
-        AuditEntry.object_type == Recommendation.__tablename__,
-        AuditEntry.object_id == Recommendation.id,
-        AuditEntry.action == AuditAction.RECOMMENDATION_EDITED,
-        AuditEntry.actor_id == user.id,
-    )
     return sa.and_(
         Recommendation.record_status == RecordStatus.DRAFT,
-        Recommendation.drafted_by_id != user.id,
-        sa.not_(edited_by_user),
+        sa.not_(services.authored_by(user)),
         sa.true() if user.region is None else Recommendation.region == user.region,
     )
 

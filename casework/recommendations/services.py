@@ -194,7 +194,7 @@ def check_step_possible(recommendation: Recommendation, step: RecordStep, *, act
               action=step.label, status=recommendation.record_status.label)
         )
     _require(can(actor, step.permission, recommendation))
-    if step.action == "issue" and actor.id in authors(recommendation):
+    if step.action == "issue" and is_author(actor, recommendation):
         # Four-eyes: nobody who wrote the wording approves it.
         raise NotAllowed(
             _("Another supervisor must approve a recommendation you drafted or edited.")
@@ -208,17 +208,22 @@ def check_step_possible(recommendation: Recommendation, step: RecordStep, *, act
         )
 
 
-def authors(recommendation: Recommendation) -> set[int]:
-    """The ids of whoever wrote the draft's wording: its drafter and everyone who edited it
-    (the audit log is the record of edits)."""
-    editors = db.session.scalars(
-        sa.select(AuditEntry.actor_id).where(
-            AuditEntry.object_type == Recommendation.__tablename__,
-            AuditEntry.object_id == recommendation.id,
-            AuditEntry.action == AuditAction.RECOMMENDATION_EDITED,
-        )
+def authored_by(user: User) -> sa.ColumnElement[bool]:
+    """Recommendations whose wording the user wrote: drafted it, or edited the draft (the
+    audit log is the record of edits). Four-eyes keeps them from approving these."""
+    edited = sa.exists().where(
+        AuditEntry.object_type == Recommendation.__tablename__,
+        AuditEntry.object_id == Recommendation.id,
+        AuditEntry.action == AuditAction.RECOMMENDATION_EDITED,
+        AuditEntry.actor_id == user.id,
     )
-    return {recommendation.drafted_by_id, *(i for i in editors if i is not None)}
+    return sa.or_(Recommendation.drafted_by_id == user.id, edited)
+
+
+def is_author(user: User, recommendation: Recommendation) -> bool:
+    return bool(db.session.scalar(sa.select(
+        sa.exists().where(Recommendation.id == recommendation.id, authored_by(user))
+    )))
 
 
 def _issue(recommendation: Recommendation, actor: User, months: int | None) -> None:
