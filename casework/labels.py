@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import ClassVar
 
 from flask_babel import LazyString
 
@@ -10,14 +12,13 @@ from flask_babel import LazyString
 class LabelledEnum(enum.StrEnum):
     """A StrEnum whose members carry a translatable label (`Status.CLOSED.label`)."""
 
-    @classmethod
-    def _labels(cls) -> dict[str, LazyString]:
-        """Each enum declares its labels here, as lazy strings so they follow the language."""
-        raise NotImplementedError  # every subclass overrides this
+    # Each enum declares its labels as a classmethod returning {value: lazy string}, so the
+    # labels follow the reader's language.
+    _labels: ClassVar[Callable[[], dict[str, LazyString]]]
 
     @property
     def label(self) -> str:
-        return str(self._labels()[self.value])
+        return str(type(self)._labels()[self.value])
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

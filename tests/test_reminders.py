@@ -58,7 +58,7 @@ def outbox(monkeypatch) -> Outbox:
             if box.unreachable:
                 raise ConnectionRefusedError("connection refused")
             self.connection = {"host": host, "port": port, "timeout": timeout,
-                               "starttls": False, "login": None, "quit": False}
+                               "starttls": False, "login": None, "quit": False, "closed": False}
             box.connections.append(self.connection)
 
         def starttls(self, context=None) -> None:
@@ -76,7 +76,7 @@ def outbox(monkeypatch) -> Outbox:
             self.connection["quit"] = True
 
         def close(self) -> None:
-            pass
+            self.connection["closed"] = True
 
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     return box

@@ -38,13 +38,13 @@ from casework.people.forms import (
     contact_field,
     detail_fields,
     identity_fields,
+    new_person_from,
     not_in_future,
     optional_int,
     posted_id,
     registered_person,
 )
-from casework.people.models import DetentionStatus, Sex
-from casework.people.services import NewPerson, mask_iin
+from casework.people.services import mask_iin
 from casework.permissions import can_identify_person
 from casework.reference.models import Category, Facility
 from casework.reference.regions import Region
@@ -100,14 +100,10 @@ class PartyForm(Form):
             raise ValidationError(PICK_AGAIN)
         self.picked_label = f"{person.full_name} {mask_iin(person.iin)}".strip()
 
-    def new_person(self) -> NewPerson:
-        """The details typed for someone new; each kind of party asks for different ones."""
-        raise NotImplementedError  # ComplainantForm and VictimForm say which
-
     def to_input(self) -> PartyInput:
         return PartyInput(
             person_id=self.person_id.data,
-            new_person=None if self.person_id.data else self.new_person(),
+            new_person=None if self.person_id.data else new_person_from(self),
             consents_to_disclosure=self.consents_to_disclosure.data,
             consent_scope=self.consent_scope.data or "",
             is_reprisal_risk=self.is_reprisal_risk.data,
@@ -132,13 +128,6 @@ class ComplainantForm(PartyForm):
         # picked, which hides this field: IntakeForm checks it, as it depends on other fields.
         self.full_name.flags.required = True
 
-    def new_person(self) -> NewPerson:
-        return NewPerson(
-            full_name=self.full_name.data.strip(),
-            iin=self.iin.data or None,
-            contact=(self.contact.data or "").strip(),
-        )
-
 
 class VictimForm(PartyForm):
     birth_date, sex, detention_status = detail_fields()
@@ -146,15 +135,6 @@ class VictimForm(PartyForm):
     def is_blank(self) -> bool:
         typed_date = any(str(v).strip() for v in self.birth_date.raw_data or [])
         return super().is_blank() and not typed_date
-
-    def new_person(self) -> NewPerson:
-        return NewPerson(
-            full_name=self.full_name.data.strip(),
-            iin=self.iin.data or None,
-            birth_date=self.birth_date.data,
-            sex=Sex(self.sex.data),
-            detention_status=DetentionStatus(self.detention_status.data),
-        )
 
 
 class IntakeForm(FlaskForm):

@@ -23,12 +23,13 @@ from casework.people.forms import (
     contact_field,
     detail_fields,
     identity_fields,
+    new_person_from,
     not_in_future,
     posted_id,
     registered_person,
 )
-from casework.people.models import DetentionStatus, Person, Sex
-from casework.people.services import NewPerson, mask_iin
+from casework.people.models import Person
+from casework.people.services import mask_iin
 from casework.permissions import can_identify_person
 
 
@@ -127,13 +128,6 @@ class AddPartyForm(ConsentFields):
             role=PartyRole(self.role.data),
             consent=self.consent(),
             person_id=picked,
-            new_person=None if picked is not None else NewPerson(
-                full_name=self.full_name.data.strip(),
-                iin=self.iin.data or None,
-                birth_date=self.birth_date.data,
-                sex=Sex(self.sex.data),
-                detention_status=DetentionStatus(self.detention_status.data),
-                contact=(self.contact.data or "").strip(),
-            ),
+            new_person=None if picked is not None else new_person_from(self),
         )
 

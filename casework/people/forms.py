@@ -15,6 +15,7 @@ from casework.database import office_today
 from casework.extensions import db
 from casework.people.iin import is_valid_iin, normalise_iin
 from casework.people.models import DetentionStatus, Person, Sex
+from casework.people.services import NewPerson
 from casework.routing import MAX_DATABASE_ID
 from casework.templating import format_day
 
@@ -93,3 +94,18 @@ def detail_fields() -> tuple[UnboundField, UnboundField, UnboundField]:
 
 def contact_field() -> UnboundField:
     return StringField(_l("Contact (phone, address, e-mail)"), validators=[Length(max=300)])
+
+
+def new_person_from(form: Form) -> NewPerson:
+    """The details typed for someone new, from whichever of the person fields the form has
+    (a complainant's form asks for a contact, a victim's for birth date and detention)."""
+    details: dict[str, Any] = {}
+    if (contact := getattr(form, "contact", None)) is not None:
+        details["contact"] = (contact.data or "").strip()
+    if (birth_date := getattr(form, "birth_date", None)) is not None:
+        details["birth_date"] = birth_date.data
+    if (sex := getattr(form, "sex", None)) is not None:
+        details["sex"] = Sex(sex.data)
+    if (detention := getattr(form, "detention_status", None)) is not None:
+        details["detention_status"] = DetentionStatus(detention.data)
+    return NewPerson(full_name=form.full_name.data.strip(), iin=form.iin.data or None, **details)
