@@ -79,3 +79,8 @@ def _sqlite_unicode_lower(dbapi_connection: Any, connection_record: Any) -> None
             "lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
             deterministic=True,
         )
+
+
+def count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """COUNT(CASE WHEN condition THEN 1 END): several counts in one pass over the rows."""
+    return sa.func.count(sa.case((condition, 1)))

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.cases.deadlines import add_months
+from casework.database import count_where
 from casework.extensions import db
 from casework.permissions import visible_recommendations_clause
 from casework.recommendations import deadlines
@@ -209,23 +210,18 @@ def groupings_for(scope: DashboardScope) -> list[Grouping]:
     return [grouping for grouping in GROUPINGS if grouping.param != skip]
 
 
-def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    """COUNT(CASE WHEN condition THEN 1 END): counts the rows meeting the condition."""
-    return sa.func.count(sa.case((condition, 1)))
-
-
 # -- 1. counts per deadline -------------------------------------------------------------------
 
 
 def deadline_figures(scope: DashboardScope, today: date) -> tuple[Figure, list[DeadlineFigures]]:
     """Everything of the two deadlines' cards in one aggregate query over the live records."""
-    columns: list[sa.ColumnElement[int]] = [_count_where(deadlines.overdue(today))]
+    columns: list[sa.ColumnElement[int]] = [count_where(deadlines.overdue(today))]
     for deadline in deadlines.DEADLINES:
         columns += [
-            _count_where(deadline.running),
-            _count_where(deadline.due_soon(today)),
-            _count_where(deadline.overdue(today)),
-            *(_count_where(deadline.ageing(today, bucket)) for bucket in Ageing),
+            count_where(deadline.running),
+            count_where(deadline.due_soon(today)),
+            count_where(deadline.overdue(today)),
+            *(count_where(deadline.ageing(today, bucket)) for bucket in Ageing),
         ]
     # Only issued records run deadlines: saying so lets the planner skip the rest by index.
     counts = iter(db.session.execute(
@@ -345,8 +341,8 @@ def implementation_rates(
         sa.select(
             Recommendation.authority_id,
             issued,
-            _count_where(Recommendation.implementation == Implementation.IMPLEMENTED),
-            _count_where(Recommendation.implementation == Implementation.PARTIALLY_IMPLEMENTED),
+            count_where(Recommendation.implementation == Implementation.IMPLEMENTED),
+            count_where(Recommendation.implementation == Implementation.PARTIALLY_IMPLEMENTED),
             sa.func.count().over(),
         )
         # Issued or closed: only those and withdrawn ones have an issue date. Said as "not

@@ -14,7 +14,7 @@ from casework.accounts.roles import Role
 from casework.attachments.models import Attachment
 from casework.cases.models import Case
 from casework.cases.queries import selectable_facilities
-from casework.database import office_today
+from casework.database import count_where, office_today
 from casework.extensions import db
 from casework.recommendations import deadlines
 from casework.recommendations.deadlines import DeadlineOnDay, due_soon_days
@@ -139,14 +139,8 @@ class FollowUps:
 
 def my_follow_ups(user: User, today: date | None = None) -> FollowUps:
     today = today or office_today()
-    mine = Recommendation.owner_id == user.id
-
-    def count(*where: sa.ColumnElement[bool]) -> int:
-        query = sa.select(sa.func.count(Recommendation.id)).where(mine, *where)
-        return db.session.scalar(query) or 0
-
-    return FollowUps(
-        overdue=count(deadlines.overdue(today)),
-        due_soon=count(deadlines.due_soon(today)),
-        due_soon_days=due_soon_days(),
-    )
+    overdue, due_soon = db.session.execute(
+        sa.select(count_where(deadlines.overdue(today)), count_where(deadlines.due_soon(today)))
+        .where(Recommendation.owner_id == user.id)
+    ).one()
+    return FollowUps(overdue=overdue, due_soon=due_soon, due_soon_days=due_soon_days())
