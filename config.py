@@ -51,6 +51,12 @@ class Config:
         "en": "Astana 010000, Republic of Kazakhstan",
     }
 
+    # The correspondence registers (исх. № / вх. №): {sequence} restarts at 1 every {year}.
+    LETTER_NUMBER_FORMAT = os.environ.get("CASEWORK_LETTER_NUMBER_FORMAT", "{sequence:05d}-{year}")
+    INCOMING_NUMBER_FORMAT = os.environ.get(
+        "CASEWORK_INCOMING_NUMBER_FORMAT", "IN-{sequence:05d}-{year}"
+    )
+
     # Reminder digests (flask casework send-reminders). Links in mails point to BASE_URL.
     BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("CASEWORK_MAIL_SERVER", "localhost")

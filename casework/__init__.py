@@ -8,6 +8,8 @@ from config import INSTANCE_DIR, Config, config_for_environment
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
+    from casework.numbering import check_number_formats
+
     app = Flask(
         __name__,
         template_folder="../templates",
@@ -15,6 +17,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class or config_for_environment())
+    check_number_formats(app.config)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

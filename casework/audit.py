@@ -55,6 +55,16 @@ class AuditAction(enum.StrEnum):
     FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
     RECOMMENDATIONS_EXPORTED = "recommendations_exported"
     DIGEST_SENT = "digest_sent"
+    LETTER_DRAFTED = "letter_drafted"
+    LETTER_EDITED = "letter_edited"
+    LETTER_SIGNED = "letter_signed"
+    LETTER_SENT = "letter_sent"
+    LETTER_DISCARDED = "letter_discarded"
+    LETTER_DOWNLOADED = "letter_downloaded"
+    INCOMING_REGISTERED = "incoming_registered"
+    CORRESPONDENCE_EXPORTED = "correspondence_exported"
+    LETTER_TEMPLATE_SAVED = "letter_template_saved"
+    LETTER_TEMPLATE_RESET = "letter_template_reset"
 
 
 class AuditEntry(Model):

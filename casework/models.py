@@ -12,6 +12,7 @@ from casework.cases.models import (
     Event,
     Note,
 )
+from casework.letters.models import IncomingDocument, Letter, LetterTemplate
 from casework.numbering import ReferenceCounter
 from casework.people.models import Person
 from casework.recommendations.models import (
@@ -37,6 +38,9 @@ __all__ = [
     "DeadlineExtension",
     "Event",
     "Facility",
+    "IncomingDocument",
+    "Letter",
+    "LetterTemplate",
     "Note",
     "Person",
     "Recommendation",

@@ -1,4 +1,4 @@
-"""Gap-free per-year sequences (case references, later register numbers).
+"""Gap-free per-year sequences: case references, recommendations, the correspondence registers.
 
 One counter row per (kind, year), bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING:
 the row lock serialises concurrent writers on PostgreSQL, and SQLite serialises writes
@@ -7,9 +7,11 @@ anyway, so two people saving at the same moment never get the same number.
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,3 +50,23 @@ def case_reference(year: int) -> str:
 def recommendation_number(year: int) -> str:
     """Issued recommendations are numbered per year in their own series: R-2026-00012."""
     return f"R-{year}-{next_number('recommendation', year):05d}"
+
+
+def register_number(kind: str, year: int) -> str:
+    """A number of the outgoing ("letter") or incoming register, in the office's configured
+    format, e.g. CASEWORK_LETTER_NUMBER_FORMAT="04-{sequence}/{year}"."""
+    pattern = current_app.config[f"{kind.upper()}_NUMBER_FORMAT"]
+    return pattern.format(year=year, sequence=next_number(kind, year))
+
+
+def check_number_formats(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a register format that cannot number letters (a typo, no
+    {sequence}, longer than the column) rather than fail at the first signature."""
+    for kind in ("letter", "incoming"):
+        name = f"{kind.upper()}_NUMBER_FORMAT"
+        try:
+            first, second = (config[name].format(year=2099, sequence=n) for n in (1, 99999))
+        except (KeyError, IndexError, ValueError) as error:
+            raise RuntimeError(f"{name} is not a valid format: {error}") from error
+        if first == second or len(second) > 40:
+            raise RuntimeError(f"{name} must contain {{sequence}} and give at most 40 characters.")

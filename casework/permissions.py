@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from casework.accounts.models import User
     from casework.attachments.models import Attachment
     from casework.cases.models import Case, CaseParty
+    from casework.letters.models import IncomingDocument, Letter
     from casework.people.models import Person
     from casework.recommendations.models import Recommendation
     from casework.reference.regions import Region
@@ -47,6 +48,10 @@ class Permission(enum.StrEnum):
     DRAFT_RECOMMENDATION = "draft_recommendation"
     FOLLOW_UP_RECOMMENDATION = "follow_up_recommendation"  # replies, verifications, drafts
     ISSUE_RECOMMENDATION = "issue_recommendation"  # and withdraw, close, deadlines, reassign
+    READ_LETTER = "read_letter"
+    DRAFT_LETTER = "draft_letter"  # and edit, discard, correct, mark sent
+    SIGN_LETTER = "sign_letter"
+    KEEP_CORRESPONDENCE = "keep_correspondence"  # the register, incoming documents
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
 
@@ -54,8 +59,10 @@ class Permission(enum.StrEnum):
 P = Permission
 _CASE_READERS = {
     P.READ_CASE, P.ADD_NOTE, P.UPLOAD_ATTACHMENT, P.DOWNLOAD_ATTACHMENT, P.READ_RECOMMENDATION,
+    P.READ_LETTER,
 }
 _RECOMMENDATION_WRITERS = {P.DRAFT_RECOMMENDATION, P.FOLLOW_UP_RECOMMENDATION}
+_LETTER_WRITERS = {P.DRAFT_LETTER, P.KEEP_CORRESPONDENCE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE}),
@@ -64,15 +71,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {
             P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.CLOSE_CASE,
             P.REOPEN_CASE, P.ASSIGN_CASE, P.EXTEND_DEADLINE, P.SEARCH_PEOPLE,
-            P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS, P.ISSUE_RECOMMENDATION,
+            P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS, P.ISSUE_RECOMMENDATION, P.SIGN_LETTER,
         }
         | _RECOMMENDATION_WRITERS
+        | _LETTER_WRITERS
     ),
     Role.CASEWORKER: frozenset(
         _CASE_READERS
         | {P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.SEARCH_PEOPLE,
            P.VIEW_STATISTICS}
         | _RECOMMENDATION_WRITERS
+        | _LETTER_WRITERS
     ),
     Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY}),
     # No people search: a monitor may not identify anyone without consent (§5).
@@ -212,6 +221,51 @@ def can_follow_up_recommendation(user: User, recommendation: Recommendation) -> 
     )
 
 
+def supervises_letter(user: User, letter: Letter | IncomingDocument) -> bool:
+    return user.has_role(Role.SUPERVISOR) and covers_region(user, letter.region)
+
+
+def can_read_letter(user: User, letter: Letter | IncomingDocument) -> bool:
+    """Whoever reads what it is about (its case, letter or recommendation), and its region's
+    supervisor; a letter that names someone (a reply to the complainant, a name the signer
+    confirmed) only for those who may see identities in its case."""
+    from casework.letters.models import IncomingDocument, Letter
+
+    if isinstance(letter, Letter) and letter.case is not None and (
+        letter.person_id is not None or letter.names_confirmed
+    ):
+        return can(user, P.SEE_IDENTITY, letter.case)
+    return (
+        supervises_letter(user, letter)
+        or (letter.case is not None and can_read_case(user, letter.case))
+        or (letter.recommendation is not None
+            and can_read_recommendation(user, letter.recommendation))
+        or (isinstance(letter, IncomingDocument) and letter.letter is not None
+            and can_read_letter(user, letter.letter))
+    )
+
+
+def can_draft_letter(user: User, subject: Case | Recommendation | Letter) -> bool:
+    """Write letters about a case or a recommendation, and edit, correct or dispatch them: its
+    region's supervisor, or the caseworker who works on the case or follows the
+    recommendation up."""
+    from casework.cases.models import Case
+    from casework.letters.models import Letter
+
+    if isinstance(subject, Case):
+        return can_work_on_case(user, subject)
+    if isinstance(subject, Letter):
+        if supervises_letter(user, subject):
+            return True
+        return can_read_letter(user, subject) and any(
+            can_draft_letter(user, about)
+            for about in (subject.recommendation, subject.case) if about is not None
+        )
+    return supervises_recommendation(user, subject) or can_follow_up_recommendation(
+        user, subject
+    )
+
+
 CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.READ_CASE: can_read_case,
     P.ADD_NOTE: can_read_case,
@@ -232,6 +286,10 @@ OBJECT_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.READ_RECOMMENDATION: can_read_recommendation,
     P.FOLLOW_UP_RECOMMENDATION: can_follow_up_recommendation,
     P.ISSUE_RECOMMENDATION: supervises_recommendation,
+    P.READ_LETTER: can_read_letter,
+    P.KEEP_CORRESPONDENCE: can_read_letter,
+    P.DRAFT_LETTER: can_draft_letter,
+    P.SIGN_LETTER: supervises_letter,
 }
 
 

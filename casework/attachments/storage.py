@@ -152,6 +152,17 @@ def save(stream: IO[bytes], file_name: str) -> StoredFile:
     return StoredFile(storage_name, media_type, size, digest.hexdigest())
 
 
+def save_generated(content: bytes, media_type: str) -> StoredFile:
+    """Store a file the application made itself (a signed letter's PDF)."""
+    storage_name = secrets.token_hex(32)
+    path = path_for(storage_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+    return StoredFile(storage_name, media_type, len(content), hashlib.sha256(content).hexdigest())
+
+
 def delete(storage_name: str) -> None:
     path_for(storage_name).unlink(missing_ok=True)
 

@@ -199,6 +199,8 @@ class CaseParty(Model):
     role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole))
     consents_to_disclosure: Mapped[bool] = mapped_column(default=False)
     consent_scope: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Kinds of authority (AuthorityType values) the consent lets letters name them to.
+    consent_addressees: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     consent_recorded_on: Mapped[date | None]
     is_reprisal_risk: Mapped[bool] = mapped_column(default=False)
     # The person's number in the case (1 = A), shared by all their roles; the words and the
@@ -243,6 +245,7 @@ class EventKind(LabelledEnum):
     PARTY_ADDED = "party_added"
     PARTY_EDITED = "party_edited"
     RECOMMENDATION = "recommendation"
+    LETTER = "letter"
 
     @classmethod
     def _labels(cls):
@@ -261,6 +264,7 @@ class EventKind(LabelledEnum):
             "party_added": _l("Party added"),
             "party_edited": _l("Party details changed"),
             "recommendation": _l("Recommendation"),
+            "letter": _l("Letter"),
         }
 
 

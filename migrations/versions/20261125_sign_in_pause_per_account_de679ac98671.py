@@ -5,9 +5,8 @@ Revises: 7e84236dedb0
 Create Date: 2026-11-25 13:14:15.244978
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'de679ac98671'

@@ -1,0 +1,91 @@
+"""Whose name a letter may carry (DESIGN.md §2, "Case party").
+
+A person is named in a letter only when their recorded written consent covers the letter's
+addressee: consent to disclose, and the addressee's kind of authority among those the consent
+lists. A letter to a person names that person to themselves. Everyone else is the pseudonym in
+the letter's language. Drafts are built that way, and signing looks again for names, surnames
+and IINs typed into the letter by hand (mentions_without_consent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+
+from casework.cases.models import CaseParty
+from casework.reference.models import Authority, AuthorityType, Language
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom a letter goes to, as far as consent is concerned."""
+
+    authority_type: AuthorityType | None = None
+    person_id: int | None = None
+
+    @classmethod
+    def of(cls, authority: Authority | None, person_id: int | None) -> Addressee:
+        return cls(authority.type if authority is not None else None, person_id)
+
+
+def may_name(party: CaseParty, addressee: Addressee) -> bool:
+    if addressee.person_id is not None and party.person_id == addressee.person_id:
+        return True
+    return (
+        party.consents_to_disclosure
+        and addressee.authority_type is not None
+        and addressee.authority_type.value in (party.consent_addressees or [])
+    )
+
+
+def name_in_letter(party: CaseParty, addressee: Addressee, language: Language) -> str:
+    """The person's full name if consent covers the addressee, else their pseudonym."""
+    if may_name(party, addressee):
+        return party.person.full_name
+    with force_locale(language.value):
+        return party.pseudonym
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person whose name or IIN the letter carries without consent to this addressee."""
+
+    party: CaseParty
+    found: str  # what matched: the full name, the surname or the IIN
+
+    def describe(self, language: Language) -> str:
+        with force_locale(language.value):
+            return self.party.pseudonym
+
+
+def _patterns(party: CaseParty) -> list[str]:
+    """What would identify the person: the full name, the surname alone when it is long enough
+    not to be a common word, and the IIN."""
+    person = party.person
+    found = [person.full_name.strip()]
+    surname = person.full_name.split()[0] if person.full_name.split() else ""
+    if len(surname) >= 4:
+        found.append(surname)
+    if person.iin:
+        found.append(person.iin)
+    return [f for f in found if f]
+
+
+def mentions_without_consent(
+    parties: Iterable[CaseParty], addressee: Addressee, texts: Iterable[str]
+) -> list[Mention]:
+    """The parties not to be named to this addressee whose name or IIN appears in the texts
+    (whole words, any case), one Mention per person."""
+    text = "\n".join(texts)
+    mentions: dict[int, Mention] = {}
+    for party in parties:
+        if party.person_id in mentions or may_name(party, addressee):
+            continue
+        for pattern in _patterns(party):
+            if re.search(rf"(?<!\w){re.escape(pattern)}(?!\w)", text, re.IGNORECASE):
+                mentions[party.person_id] = Mention(party, pattern)
+                break
+    return list(mentions.values())
