@@ -55,6 +55,9 @@ def register_blueprints(app: Flask) -> None:
     from casework.cases.views import bp as cases_bp
     from casework.i18n import bp as i18n_bp
     from casework.intake.views import bp as intake_bp
+    from casework.letters import batch_views, register_views, template_views  # noqa: F401
+    from casework.letters import views as letter_views  # noqa: F401
+    from casework.letters.blueprint import bp as letters_bp
     from casework.parties.views import bp as parties_bp
     from casework.people.views import bp as people_bp
     from casework.recommendations import dashboard_views, register_views, views  # noqa: F401
@@ -62,8 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from casework.reference.views import bp as reference_bp
 
     for blueprint in (
-        accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, parties_bp,
-        people_bp, recommendations_bp, reference_bp,
+        accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, letters_bp,
+        parties_bp, people_bp, recommendations_bp, reference_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,3 @@
+"""Placeholder until written."""
+
+from casework.letters.blueprint import bp  # noqa: F401
