@@ -49,14 +49,16 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import casework.letters.batch_views
+    import casework.letters.register_views
+    import casework.letters.template_views
+    import casework.letters.views  # noqa: F401
     from casework.accounts.views import admin_bp
     from casework.accounts.views import bp as accounts_bp
     from casework.attachments.views import bp as attachments_bp
     from casework.cases.views import bp as cases_bp
     from casework.i18n import bp as i18n_bp
     from casework.intake.views import bp as intake_bp
-    from casework.letters import batch_views, register_views, template_views  # noqa: F401
-    from casework.letters import views as letter_views  # noqa: F401
     from casework.letters.blueprint import bp as letters_bp
     from casework.parties.views import bp as parties_bp
     from casework.people.views import bp as people_bp

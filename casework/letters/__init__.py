@@ -1,0 +1,1 @@
+"""Outgoing letters as signed, numbered, archival PDFs, and the correspondence register."""
