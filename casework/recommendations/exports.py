@@ -1,5 +1,6 @@
-"""The register's rows as CSV and XLSX files: the table's columns plus scope, priority, the
-reply date and the text, with headers in the reader's language.
+"""A register's rows as CSV and XLSX files, with headers in the reader's language: the
+writers any register uses (given its columns), and the columns of the recommendations: the
+table's plus scope, priority, the reply date and the text.
 
 Spreadsheets run formulas: a CSV cell that starts with = + - @ (or a tab or carriage return)
 gets a leading apostrophe, and the XLSX writer never turns strings into formulas or links.
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -28,9 +30,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel splits a CSV by the list separator of the reader's system: ";" where the decimal
 # separator is a comma, as in Russian and Kazakh settings.
 SEMICOLON_LANGUAGES = frozenset({"ru", "kk"})
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SPOOL_BYTES = 8 * 1024 * 1024  # larger files go to a temporary file, not memory
 
 
-Row = sa.Row[Any]  # one row of register.register_rows()
+Row = sa.Row[Any]  # one row of a register's query, such as register.register_rows()
 
 
 @dataclass(frozen=True)
@@ -40,17 +47,24 @@ class Column:
     width: int  # in characters, for the XLSX
 
 
-def columns(today: date) -> tuple[Column, ...]:
-    """The register's columns, then what the table leaves out; overdue as of `today`."""
-    labels: dict[LabelledEnum, str] = {}
+class EnumLabels:
+    """Enum labels translated once per file, not once per cell: 50,000 rows have a million
+    cells. Call it with a member (or None, which reads as an empty cell)."""
 
-    def label(member: LabelledEnum | None) -> str:
-        """Translated once per file, not once per cell: 50,000 rows have a million cells."""
+    def __init__(self) -> None:
+        self._labels: dict[LabelledEnum, str] = {}
+
+    def __call__(self, member: LabelledEnum | None) -> str:
         if member is None:
             return ""
-        if member not in labels:
-            labels[member] = member.label
-        return labels[member]
+        if member not in self._labels:
+            self._labels[member] = member.label
+        return self._labels[member]
+
+
+def columns(today: date) -> tuple[Column, ...]:
+    """The register's columns, then what the table leaves out; overdue as of `today`."""
+    label = EnumLabels()
 
     def days(row: Row) -> int | None:
         return (today - row.overdue_since).days if row.overdue_since else None
@@ -99,11 +113,15 @@ def csv_delimiter() -> str:
 
 
 def write_csv(rows: Iterable[Row], today: date, out: IO[bytes]) -> int:
+    """The recommendations as CSV; returns the row count."""
+    return write_table_csv(rows, columns(today), out)
+
+
+def write_table_csv(rows: Iterable[Row], cols: Sequence[Column], out: IO[bytes]) -> int:
     """UTF-8 with a byte-order mark, so that Excel reads Cyrillic, separated as Excel expects
     in the reader's language; returns the row count."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=csv_delimiter())
-    cols = columns(today)
     writer.writerow([str(column.header) for column in cols])
     count = 0
     for row in rows:
@@ -118,15 +136,20 @@ def write_csv(rows: Iterable[Row], today: date, out: IO[bytes]) -> int:
 
 
 def write_xlsx(rows: Iterable[Row], today: date, out: IO[bytes]) -> int:
+    """The recommendations as XLSX; returns the row count."""
+    return write_table_xlsx(rows, columns(today), out, _("Recommendations"))
+
+
+def write_table_xlsx(rows: Iterable[Row], cols: Sequence[Column], out: IO[bytes],
+                     sheet_name: str) -> int:
     """Dates as date cells, a bold frozen header with filters; returns the row count."""
     workbook = xlsxwriter.Workbook(out, {
         "constant_memory": True,  # rows go to disk as written: flat memory at any size
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
-    sheet = workbook.add_worksheet(_sheet_name(_("Recommendations")))
+    sheet = workbook.add_worksheet(_sheet_name(sheet_name))
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
-    cols = columns(today)
     for index, column in enumerate(cols):
         sheet.set_column(index, index, column.width)
     sheet.write_row(0, 0, [str(column.header) for column in cols], bold)
@@ -148,3 +171,19 @@ def write_xlsx(rows: Iterable[Row], today: date, out: IO[bytes]) -> int:
 def _sheet_name(name: str) -> str:
     """Excel refuses sheet names over 31 characters or with any of []:*?/\\ in them."""
     return "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet1"
+
+
+# -- either format ----------------------------------------------------------------------------
+
+
+def write_file(extension: str, rows: Iterable[Row], cols: Sequence[Column],
+               sheet_name: str) -> tuple[IO[bytes], int]:
+    """The rows as a CSV or XLSX file (by `extension`, a key of MIMETYPES), rewound for
+    sending, and their count."""
+    out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it
+    if extension == "csv":
+        count = write_table_csv(rows, cols, out)
+    else:
+        count = write_table_xlsx(rows, cols, out, sheet_name)
+    out.seek(0)
+    return out, count
