@@ -9,13 +9,15 @@ the start.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from casework.cases.models import Case
+from casework.cases.models import Case, PartyRole
 from casework.database import office_today
 from casework.letters.consent import Addressee, name_in_letter
 from casework.letters.models import LetterKind
@@ -23,9 +25,10 @@ from casework.letters.wording import Wording, render, wording_for
 from casework.parties.pseudonyms import pseudonym
 from casework.people.models import Person
 from casework.recommendations.deadlines import reply_due
-from casework.recommendations.lifecycle import ISSUED_RECORDS
+from casework.recommendations.lifecycle import ISSUED_RECORDS, Implementation, Response
 from casework.recommendations.models import Recommendation
 from casework.reference.models import Authority, Language
+from casework.reference.regions import Region
 from casework.workdays import WorkingCalendar
 
 
@@ -130,32 +133,81 @@ def template_context(
 
 
 def sample_context(language: Language) -> dict[str, Any]:
-    """Made-up data of the same shape, for previewing a template without a real case."""
+    """Made-up data of the same shape as template_context, in the given language, for
+    previewing and checking a template without a real case."""
     today = office_today()
     with force_locale(language.value):
+        colony = _("Penal colony No. 1")
         recommendation = {
-            "number": "R-2026-00012", "text": "Install video recording in all interview rooms.",
-            "issued_on": today, "reply_due": today, "implementation_due": today,
-            "response": "—", "implementation": "—", "days_overdue": 12,
-            "facility": "Penal colony No. 1", "authority": "Penal colony No. 1",
+            "number": "R-2026-00012",
+            "text": _("Install video recording in all interview rooms."),
+            "issued_on": today - timedelta(days=60), "reply_due": today - timedelta(days=12),
+            "implementation_due": today + timedelta(days=120),
+            "response": str(Response.AWAITING.label),
+            "implementation": str(Implementation.NOT_STARTED.label),
+            "days_overdue": 12, "facility": colony, "authority": colony,
         }
+        complainant = pseudonym("complainant", 1)
         return {
             "today": today,
             "office": current_app.config["OFFICE_NAME"][language.value],
-            "addressee": "Department of the Criminal Executive System",
-            "parent_authority": "Committee of the Criminal Executive System",
+            "addressee": _("Department of the Criminal Executive System of the Karaganda "
+                           "Region"),
+            "parent_authority": _("Committee of the Criminal Executive System"),
             "case": {
-                "reference": "2026-00123", "received_on": today,
-                "summary": "Beating on arrival at the colony", "categories": ["Torture"],
-                "facility": "Penal colony No. 1", "facility_address": "Karaganda",
-                "region": "Karaganda region",
+                "reference": "2026-00123", "received_on": today - timedelta(days=20),
+                "summary": _("beating of a prisoner on arrival at the colony"),
+                "categories": [_("Torture"), _("Medical care")],
+                "facility": colony, "facility_address": _("Karaganda"),
+                "region": str(Region.KARAGANDA.label),
             },
-            "people": [{"role": "Applicant", "name": pseudonym("complainant", 1)}],
-            "complainant": pseudonym("complainant", 1),
+            "people": [{"role": str(PartyRole.COMPLAINANT.label), "name": complainant}],
+            "complainant": complainant,
             "recommendations": [recommendation],
             "recommendation": recommendation,
-            "response_due": today,
+            "response_due": today + timedelta(days=21),
         }
+
+
+# One line for each name a template may use, shown beside the template editor. A test checks
+# that these match the names of sample_context (and so of template_context) one for one.
+VARIABLE_HELP: dict[str, LazyString] = {
+    "today": _l("Today's date; write it as {{ today|day }}."),
+    "office": _l("The office's name in the letter's language."),
+    "addressee": _l("The authority or person the letter goes to."),
+    "parent_authority": _l("The parent authority of the addressee (empty when none)."),
+    "case": _l("The case the letter is about; none for a reminder or escalation about a "
+               "recommendation without a case, so test it with \"if case\" first."),
+    "case.reference": _l("The case's reference number, e.g. 2026-00123."),
+    "case.received_on": _l("The date the complaint was received (use |day)."),
+    "case.summary": _l("The case's summary, as the caseworker wrote it."),
+    "case.categories": _l("The case's categories, a list: {{ case.categories|join(', ') }}."),
+    "case.facility": _l("The facility concerned (empty when none)."),
+    "case.facility_address": _l("The facility's address (empty when none)."),
+    "case.region": _l("The case's region."),
+    "people": _l("The people of the case, a list; each has a role and a name (the pseudonym "
+                 "when consent does not cover the addressee): {{ person.name }} inside a loop "
+                 "over people."),
+    "complainant": _l("The first complainant's name or pseudonym (empty when none)."),
+    "recommendations": _l("The recommendations the letter is about, a list; each has the "
+                          "fields of recommendation below: {{ item.number }} inside a loop over "
+                          "recommendations."),
+    "recommendation": _l("The one recommendation a reminder or escalation is about; none "
+                         "for other letters, so test it with \"if recommendation\" first."),
+    "recommendation.number": _l("Its number, e.g. R-2026-00012."),
+    "recommendation.text": _l("Its text."),
+    "recommendation.issued_on": _l("The date it was issued (use |day)."),
+    "recommendation.reply_due": _l("The date a reply was due (use |day)."),
+    "recommendation.implementation_due": _l("The date it should be implemented by (use |day)."),
+    "recommendation.response": _l("The addressee's response so far, e.g. Awaiting reply."),
+    "recommendation.implementation": _l("Its verified implementation, e.g. Not started."),
+    "recommendation.days_overdue": _l("Days past its reply or implementation deadline (0 "
+                                      "when none has passed)."),
+    "recommendation.facility": _l("The facility it concerns (empty when none)."),
+    "recommendation.authority": _l("The authority it was sent to."),
+    "response_due": _l("The date a reply is asked for, if the letter is signed today (none "
+                       "for letters that expect no reply)."),
+}
 
 
 def build_draft(
