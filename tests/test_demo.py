@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import sqlalchemy as sa
 
 from casework.accounts.models import User
 from casework.accounts.passwords import verify_password
 from casework.accounts.roles import Role
+from casework.attachments import storage
 from casework.audit import AuditEntry
 from casework.cases.deadlines import add_months
 from casework.cases.lifecycle import CaseStatus, Outcome
-from casework.cases.models import Case, Event, EventKind
+from casework.cases.models import Case, CaseParty, Event, EventKind
 from casework.database import office_today, utcnow
 from casework.demo import load_demo_office
+from casework.demo.letters import LETTER_SHARE, MAX_SIGNED
 from casework.demo.office import COLLEAGUES, DEMO_ACCOUNTS
 from casework.extensions import db
+from casework.letters.models import IncomingDocument, Letter, LetterStatus
 from casework.numbering import ReferenceCounter
+from casework.parties.addressees import canonical_addressees
 from casework.people.iin import is_valid_iin
 from casework.people.models import Person
 from casework.permissions import covers_region
@@ -34,7 +39,7 @@ from casework.recommendations.lifecycle import (
     Response,
 )
 from casework.recommendations.models import DeadlineKind, Recommendation
-from casework.reference.models import Category, Facility, FacilityType
+from casework.reference.models import AuthorityType, Category, Facility, FacilityType
 from casework.workdays import WorkingCalendar
 
 
@@ -272,3 +277,94 @@ def test_demo_repeat_findings_are_flagged_as_at_issue(app):
                 r.facility_id, r.category_id)
             assert since <= r.repeat_of.issued_on <= r.issued_on
             assert r.repeat_of.case_id != r.case_id  # a case never repeats its own finding
+
+
+# -- consent and letters -------------------------------------------------------------------------
+
+
+def test_demo_consents_say_to_whom_letters_may_name_people(app):
+    load_demo_office(seed=7, case_count=80)
+    parties = list(db.session.scalars(sa.select(CaseParty)))
+    consenting = [p for p in parties if p.consents_to_disclosure]
+    assert all(p.consent_addressees == [] for p in parties if not p.consents_to_disclosure)
+    assert all(p.consent_addressees == canonical_addressees(p.consent_addressees)
+               for p in consenting)
+    lists = Counter(tuple(p.consent_addressees) for p in consenting)
+    assert lists.most_common(1)[0][0] == ("prosecutor", "court")
+    assert lists[tuple(AuthorityType)] > 0  # anyone
+    assert lists[()] > 0  # consent to the office only: never named in letters
+
+
+def test_demo_letters_are_written_signed_sent_and_answered_through_the_services(app):
+    made = load_demo_office(seed=5, case_count=100)
+    letters = list(db.session.scalars(sa.select(Letter)))
+    assert made["letters"] == len(letters) > 10
+    assert len({letter.case_id for letter in letters}) <= round(100 * LETTER_SHARE)
+    assert len({letter.kind for letter in letters}) >= 4
+    assert {LetterStatus.DRAFT, LetterStatus.SENT} <= {letter.status for letter in letters}
+    signed = [letter for letter in letters if letter.is_frozen]
+    assert made["signed"] == len(signed) <= MAX_SIGNED
+    today = office_today()
+    for letter in signed:
+        assert letter.dated == today, letter.number
+        assert letter.signed_by.has_role(Role.SUPERVISOR), letter.number
+        assert covers_region(letter.signed_by, letter.region), letter.number
+        assert storage.verified_path(letter.pdf_storage_name, letter.pdf_sha256).is_file()
+        assert not letter.names_confirmed  # drafts name only whom consent covers
+    sent = [letter for letter in letters if letter.status is LetterStatus.SENT]
+    assert made["sent"] == len(sent)
+    assert all(letter.sent_on == today for letter in sent)
+    replies = list(db.session.scalars(sa.select(IncomingDocument)))
+    assert made["replies"] == len(replies) > 0
+    for reply in replies:
+        assert reply.letter.status is LetterStatus.SENT
+        assert reply.letter.response_received_on == reply.received_on == today
+        assert reply.authority_id == reply.letter.authority_id
+    answerable = [letter for letter in sent
+                  if letter.kind.expects_response and letter.authority is not None]
+    assert 0.2 <= len(replies) / len(answerable) <= 0.8
+
+
+def test_demo_letters_appear_last_on_their_case_timelines_with_their_audit(app):
+    load_demo_office(seed=5, case_count=100)
+    for letter in db.session.scalars(sa.select(Letter)):
+        events = list(db.session.scalars(
+            sa.select(Event).where(Event.case_id == letter.case_id).order_by(Event.id)))
+        steps = [e.data["step"] for e in events
+                 if e.kind is EventKind.LETTER and e.data.get("letter_id") == letter.id]
+        assert steps[0] in ("drafted", "correction_drafted"), letter.id
+        assert ("signed" in steps) is (letter.number is not None), letter.id
+        first = next(e for e in events if e.kind is EventKind.LETTER)
+        assert all(e.kind is EventKind.LETTER for e in events[events.index(first):])
+        audits = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.object_type == "letters", AuditEntry.object_id == letter.id))
+        # Each step of the letter is audited on it; a reply is audited on the incoming document.
+        assert audits == len([step for step in steps if step != "incoming"]), letter.id
+        assert steps.count("incoming") == len(letter.incoming), letter.id
+
+
+def test_demo_letters_name_only_people_whose_consent_covers_the_addressee(app):
+    load_demo_office(seed=5, case_count=100)
+    letters = list(db.session.scalars(sa.select(Letter).where(Letter.authority_id.is_not(None))))
+    named = 0
+    for letter in letters:
+        for party in letter.case.parties:
+            covered = party.consents_to_disclosure and (
+                letter.authority.type.value in party.consent_addressees)
+            in_letter = party.person.full_name in letter.body
+            assert in_letter <= covered, (letter.id, party.id)
+            named += in_letter
+    assert named > 0  # the common consent (prosecutor, court) names people to prosecutors
+
+
+def test_demo_corrections_replace_the_letter_they_correct(app):
+    made = load_demo_office(seed=5, case_count=100)
+    corrections = list(db.session.scalars(
+        sa.select(Letter).where(Letter.supersedes_id.is_not(None))))
+    assert made["corrections"] == len([c for c in corrections if c.is_frozen])
+    assert corrections
+    for correction in corrections:
+        old = correction.supersedes
+        assert old.number is not None
+        assert old.status is LetterStatus.SIGNED  # caught before it went out
+        assert (old.superseded_by == correction) is correction.is_frozen

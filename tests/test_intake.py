@@ -721,3 +721,74 @@ def test_tampered_person_id_is_refused_politely(client, login, setting, posted):
     assert "Pick the person again" in page
     assert "invalid literal" not in page
     assert count(Case) == 0
+
+
+# -- to whom letters may name the people -------------------------------------------------------
+
+
+def test_form_offers_the_addressees_for_every_person(client, login, setting):
+    login(setting[3])
+    page = client.get("/cases/new").get_data(as_text=True)
+    for prefix in ("complainant", "victims-0", "victims-2"):
+        assert f'name="{prefix}-consent_addressees" type="checkbox" value="prosecutor"' in page
+    assert "Letters may name them to" in page
+    assert "Prosecutor&#39;s office" in page
+    assert "<input checked" not in page  # nothing ticked for the user
+
+
+def test_addressees_are_recorded_in_canonical_order_and_only_with_consent(client, login, setting):
+    login(setting[3])
+    data = form_data(setting, **{
+        "complainant-consent_addressees": ["court", "prosecutor", "court"],
+        "victims-0-consent_addressees": ["court"],  # the victim does not consent
+    })
+
+    response = client.post("/cases/new", data=data)
+
+    assert response.status_code == 302
+    complainant, victim = db.session.scalar(sa.select(Case)).parties
+    assert complainant.consent_addressees == ["prosecutor", "court"]
+    assert (victim.consents_to_disclosure, victim.consent_addressees) == (False, [])
+
+
+def test_a_tampered_addressee_is_refused_with_the_input_kept(client, login, setting):
+    login(setting[3])
+    data = form_data(setting, **{"complainant-consent_addressees": ["court", "kgb"]})
+
+    response = client.post("/cases/new", data=data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Choose the addressees from the list." in page
+    assert "kgb" not in page
+    assert 'value="Айгерим Сапарова"' in page
+    assert count(Case) == 0
+    assert intake_audit_actions() == []
+
+
+def test_the_service_refuses_an_addressee_that_names_no_authority(setting):
+    tampered = PartyInput(new_person=NewPerson(full_name="Complainant One"),
+                          consents_to_disclosure=True, consent_addressees=("court", "kgb"))
+    with pytest.raises(IntakeError, match="Choose the addressees"):
+        register_case(intake(setting, complainant=tampered), actor=setting[3])
+
+
+def test_the_complainant_who_is_also_the_victim_has_one_consent(setting):
+    complainant = PartyInput(new_person=NewPerson(full_name="Complainant One"),
+                             consents_to_disclosure=True, consent_scope="Court",
+                             consent_addressees=("court",))
+    case = register_case(intake(setting, complainant=complainant, complainant_is_victim=True),
+                         actor=setting[3])
+    assert [(p.role, p.consent_addressees) for p in case.parties] == [
+        (PartyRole.COMPLAINANT, ["court"]), (PartyRole.VICTIM, ["court"])]
+
+
+def test_a_person_entered_twice_keeps_the_consent_of_the_first_row(setting):
+    person = make_person()
+    add_party(make_case(assignees=(setting[3],)), person)  # a person the caseworker may identify
+    first = PartyInput(person_id=person.id, consents_to_disclosure=True,
+                       consent_addressees=("prosecutor",))
+    again = PartyInput(person_id=person.id, consents_to_disclosure=False)
+    case = register_case(intake(setting, complainant=first, victims=[again]), actor=setting[3])
+    assert [(p.role, p.consents_to_disclosure, p.consent_addressees) for p in case.parties] == [
+        (PartyRole.COMPLAINANT, True, ["prosecutor"]), (PartyRole.VICTIM, True, ["prosecutor"])]

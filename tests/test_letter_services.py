@@ -120,6 +120,7 @@ def test_a_correction_supersedes_the_signed_letter_and_keeps_its_pdf(people):
     services.sign(old, actor=supervisor, expected_version=old.version)
     correction = services.start_correction(old, actor=caseworker)
     services.sign(correction, actor=supervisor, expected_version=correction.version)
+    db.session.commit()  # the two letters point at each other: both must be storable
     assert old.superseded_by == correction
     assert old.pdf_sha256
     assert f"replaces letter No. {old.number}" in pdf_text(correction)

@@ -4,12 +4,14 @@ adding a party and changing consent, reprisal risk and contact after registratio
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask import render_template_string
 from flask_babel import force_locale
 
 from casework.accounts.models import User
@@ -20,11 +22,12 @@ from casework.cases.models import Case, CaseParty, Event, EventKind, PartyRole
 from casework.cases.timeline import describe
 from casework.extensions import db
 from casework.parties import services
+from casework.parties.display import letters_may_name
 from casework.parties.pseudonyms import CYRILLIC, pseudonym_letter
 from casework.parties.services import Consent, NewParty, PartyChanges, PartyError
 from casework.people.models import DetentionStatus, Person, Sex
 from casework.people.services import NewPerson
-from casework.reference.models import Language
+from casework.reference.models import AuthorityType, Language
 from casework.reference.regions import Region
 from tests.factories import add_party, make_case, make_facility, make_person, make_user, valid_iin
 
@@ -481,3 +484,148 @@ def test_consent_for_a_person_linked_from_unseen_cases_is_left_to_the_supervisor
     assert not added.party.consents_to_disclosure
     services.edit_party(added.party, wanted, actor=setting.supervisor)
     assert added.party.consents_to_disclosure
+
+
+# -- to whom letters may name them ------------------------------------------------------------
+
+
+def checked_addressees(html: str, name: str = "consent_addressees") -> list[str]:
+    """The ticked boxes of the addressees group, in page order."""
+    return re.findall(rf'<input checked id="{name}-\d+" name="{name}" type="checkbox" '
+                      r'value="([a-z_]+)">', html)
+
+
+def test_the_edit_form_shows_and_saves_the_addressees_in_canonical_order(login, setting):
+    setting.open_.consent_addressees = ["prosecutor"]
+    db.session.commit()
+    client = login(setting.caseworker)
+    html = page(client.get(edit_url(setting, setting.open_)))
+    assert "Letters may name them to" in html
+    assert "Local government (akimat)" in html
+    assert checked_addressees(html) == ["prosecutor"]
+    response = client.post(edit_url(setting, setting.open_), data=consent_form(
+        given_on="2026-11-03", contact="bolat@example.org",
+        consent_addressees=["court", "police", "court"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    party = db.session.get(CaseParty, setting.open_.id)
+    assert party.consent_addressees == ["police", "court"]  # AuthorityType's order, once each
+    assert checked_addressees(page(client.get(edit_url(setting, setting.open_)))) == [
+        "police", "court"]
+    [entry] = party_audits()
+    assert entry.changes["fields"] == ["consent_addressees"]
+    [event] = party_events(setting.case)
+    assert describe(event) == ["Witness B.", "Letters may name them to"]
+
+
+def test_a_tampered_addressee_is_refused_with_the_input_kept(login, setting):
+    response = login(setting.caseworker).post(edit_url(setting), data=consent_form(
+        consent_scope="Ombudsman", consent_addressees=["court", "secret_police"]))
+    html = page(response)
+    assert response.status_code == 400
+    assert "Choose the addressees from the list." in html
+    assert "secret_police" not in html  # not echoed back
+    assert 'value="Ombudsman"' in html
+    db.session.expire_all()
+    party = db.session.get(CaseParty, setting.hidden.id)
+    assert (party.consents_to_disclosure, party.consent_addressees) == (False, [])
+    assert party_audits() == []
+    assert party_events(setting.case) == []
+
+
+def test_the_service_refuses_a_value_that_names_no_kind_of_authority(setting):
+    tampered = PartyChanges(Consent(True, "", TODAY, addressees=("court", "nobody")))
+    with pytest.raises(PartyError) as refused:
+        services.edit_party(setting.hidden, tampered, actor=setting.caseworker)
+    assert refused.value.field == "consent_addressees"
+    assert not setting.hidden.consents_to_disclosure
+
+
+def test_addressees_mean_nothing_without_consent():
+    consent = Consent(False, "Court", TODAY, addressees=("court", "prosecutor"))
+    assert consent.normalised().addressees == ()
+    assert Consent(True, " Court ", TODAY, addressees=("court", "ministry", "court")
+                   ).normalised() == Consent(True, "Court", TODAY, addressees=("ministry", "court"))
+
+
+def test_withdrawing_consent_clears_the_addressees(login, setting):
+    setting.open_.consent_addressees = ["prosecutor", "court"]
+    db.session.commit()
+    response = login(setting.caseworker).post(edit_url(setting, setting.open_), data={
+        "consent_scope": "kept?", "given_on": "2026-11-03", "contact": "bolat@example.org",
+        "consent_addressees": ["court"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    party = db.session.get(CaseParty, setting.open_.id)
+    assert (party.consents_to_disclosure, party.consent_addressees) == (False, [])
+    assert "consent_addressees" in party_audits()[0].changes["fields"]
+
+
+def test_adding_a_party_records_the_addressees(login, setting):
+    response = login(setting.caseworker).post(new_url(setting), data=new_person_form(
+        consents_to_disclosure="y", consent_addressees=["court", "prosecutor"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    party = db.session.get(Case, setting.case.id).parties[-1]
+    assert party.consent_addressees == ["prosecutor", "court"]
+    [entry] = party_audits()
+    assert entry.changes["consent_addressees"] == ["prosecutor", "court"]
+
+
+def test_adding_a_party_without_consent_keeps_no_addressees(login, setting):
+    response = login(setting.caseworker).post(new_url(setting), data=new_person_form(
+        consent_addressees=["court"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, setting.case.id).parties[-1].consent_addressees == []
+
+
+def test_a_tampered_addressee_is_refused_when_adding(login, setting):
+    response = login(setting.caseworker).post(new_url(setting), data=new_person_form(
+        consents_to_disclosure="y", consent_addressees=["../etc"]))
+    assert response.status_code == 400
+    assert "Choose the addressees from the list." in page(response)
+    assert 'value="Dana Newcomer"' in page(response)
+    assert len(db.session.get(Case, setting.case.id).parties) == 2
+
+
+def test_a_new_role_takes_the_addressees_the_person_has(setting):
+    setting.open_.consent_addressees = ["prosecutor", "court"]
+    added = services.add_party(setting.case, NewParty(
+        role=PartyRole.VICTIM, consent=Consent(True, "Everyone", TODAY, addressees=("police",)),
+        person_id=setting.open_.person_id,
+    ), actor=setting.caseworker)
+    assert added.consent_inherited
+    assert added.party.consent_addressees == ["prosecutor", "court"]
+
+
+def test_changing_the_addressees_changes_every_role_of_the_person(setting):
+    victim_row = add_party(setting.case, setting.open_.person, role=PartyRole.VICTIM,
+                           consents_to_disclosure=True, consent_recorded_on=date(2026, 11, 3))
+    services.edit_party(setting.open_, PartyChanges(Consent(
+        True, "Prosecutor's office", date(2026, 11, 3), addressees=("court",))),
+        actor=setting.caseworker)
+    assert victim_row.consent_addressees == ["court"]
+
+
+def test_the_case_page_says_to_whom_letters_may_name_a_party(app, setting):
+    setting.open_.consent_addressees = ["court", "prosecutor"]
+    no_addressee = add_party(setting.case, consents_to_disclosure=True)
+    template = "{{ letters_may_name(party) }}"
+    with app.test_request_context():
+        said = [render_template_string(template, party=p)
+                for p in (setting.open_, no_addressee, setting.hidden)]
+    assert said == ["may be named to: Prosecutor&#39;s office, Court", "not in letters",
+                    "not in letters"]
+    with force_locale("en"):
+        setting.open_.consent_addressees = ["ministry", "nobody-any-more"]
+        assert letters_may_name(setting.open_) == "may be named to: Ministry"
+        setting.open_.consent_addressees = [kind.value for kind in AuthorityType]
+        assert letters_may_name(setting.open_) == "may be named to any addressee"
+
+
+def test_the_case_page_says_to_whom_letters_may_name_a_consenting_party(login, setting):
+    setting.open_.consent_addressees = ["prosecutor", "court"]
+    db.session.commit()
+    html = page(login(setting.caseworker).get(f"/cases/{setting.case.id}"))
+    assert "may be named to: Prosecutor&#39;s office, Court" in html

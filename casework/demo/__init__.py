@@ -27,6 +27,7 @@ def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
     cases but never duplicates people's accounts, facilities or categories.
     """
     from casework.demo.cases import Office, make_cases, write_histories
+    from casework.demo.letters import make_letters
     from casework.demo.office import (
         PeopleMaker,
         ensure_authorities_and_facilities,
@@ -49,12 +50,16 @@ def load_demo_office(*, seed: int = 2026, case_count: int = 500) -> Counter:
     recommendations = make_recommendations(office, stories)
     write_histories(stories)
     db.session.flush()
+    # Last: the letter services date everything today, after every other demo event.
+    letters = make_letters(office, stories, recommendations)
     cases = [story.case for story in stories]
     return Counter(
         users=len(users), facilities=len(facilities), authorities=len(authorities),
         categories=len(categories), cases=len(cases),
         people=len({p.person_id for c in cases for p in c.parties}),
         recommendations=len(recommendations),
+        **{name: letters[name] for name in ("letters", "signed", "sent", "replies",
+                                             "corrections")},
     )
 
 
@@ -76,8 +81,8 @@ def print_demo_accounts() -> None:
 @click.option("--cases", "case_count", default=500, show_default=True, help="Number of cases.")
 @with_appcontext
 def load_demo(if_empty: bool, seed: int, case_count: int) -> None:
-    """Load a believable demo office: accounts, facilities, categories, cases and their
-    recommendations."""
+    """Load a believable demo office: accounts, facilities, categories, cases, their
+    recommendations and letters."""
     if os.environ.get("CASEWORK_ENV") == "production":
         # Published passwords on a live system would be an open door.
         raise click.ClickException("Demo data is not for production.")

@@ -516,3 +516,30 @@ WHY_OPEN = (
     "Нарушение в отношении заявителя устранено; структурные рекомендации на контроле НПМ.",
     "Заявитель освобождён; исполнение рекомендаций отслеживается отдельно.",
 )
+
+# What consenting people agree to, by weight: the kinds of authority letters may name them to
+# (AuthorityType values) and the consent's own words. Most let the prosecutor and the court
+# know who they are, some anyone, some only the office itself.
+A = AuthorityType
+CONSENTS: tuple[tuple[int, tuple[str, ...], str], ...] = (
+    (70, (A.PROSECUTOR, A.COURT), "Органам прокуратуры и суду"),
+    (20, tuple(A), "Любым государственным органам"),
+    (10, (), "Только сотрудникам аппарата Уполномоченного"),
+)
+
+# What authorities write back to the office's letters.
+LETTER_REPLIES = (
+    "Сообщаем, что по изложенным фактам проведена служебная проверка; материалы направлены "
+    "в прокуратуру.",
+    "Запрошенные сведения и копии документов прилагаются.",
+    "Информация принята к сведению; о результатах проверки будет сообщено дополнительно.",
+    "Доводы обращения не подтвердились; медицинское освидетельствование проведено, "
+    "заключение прилагается.",
+    "Хат бойынша тексеру жүргізілді, нәтижесі қоса беріледі.",
+)
+# Why a signed letter was replaced by a correction.
+LETTER_CORRECTIONS = (
+    "Уточнён адрес учреждения.",
+    "Исправлена дата поступления обращения.",
+    "Добавлено приложение: копия обращения.",
+)

@@ -33,6 +33,7 @@ from casework.intake.services import (
     PartyInput,
     earliest_received_on,
 )
+from casework.parties.forms import consent_addressees_field
 from casework.people.forms import (
     PICK_AGAIN,
     contact_field,
@@ -81,6 +82,7 @@ class PartyForm(Form):
     full_name, iin = identity_fields()
     consents_to_disclosure = BooleanField(_l("Consents in writing to disclose their identity"))
     consent_scope = StringField(_l("Consent covers (to whom)"), validators=[Length(max=300)])
+    consent_addressees = consent_addressees_field()
     is_reprisal_risk = BooleanField(_l("At risk of reprisals"))
 
     picked_label = ""  # who was picked with the search box, to show it again on re-render
@@ -107,6 +109,7 @@ class PartyForm(Form):
             consents_to_disclosure=self.consents_to_disclosure.data,
             consent_scope=self.consent_scope.data or "",
             is_reprisal_risk=self.is_reprisal_risk.data,
+            consent_addressees=tuple(self.consent_addressees.data or ()),
         )
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -35,6 +35,11 @@ from casework.cases.timeline import add_event
 from casework.database import office_today
 from casework.extensions import db
 from casework.numbering import case_reference
+from casework.parties.addressees import (
+    CHOOSE_FROM_THE_LIST,
+    UnknownAddressee,
+    canonical_addressees,
+)
 from casework.people.models import DetentionStatus, Person
 from casework.people.services import NewPerson, find_or_create_person, person_by_iin
 from casework.permissions import can_identify_person
@@ -59,6 +64,8 @@ class PartyInput:
     consents_to_disclosure: bool = False
     consent_scope: str = ""
     is_reprisal_risk: bool = False
+    # Kinds of authority (AuthorityType values) letters may name the person to.
+    consent_addressees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,9 @@ def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, act
 
     numbers: dict[int, int] = {}
     may_consent: dict[int, bool] = {}
+    # One person, one consent: a person entered twice keeps the consent of the first row,
+    # as a role added later takes the recorded one (parties.services).
+    consent_rows: dict[int, PartyInput] = {}
     next_number = count(1)
     seen: set[tuple[int, PartyRole]] = set()
     for party_input, roles in plan:
@@ -164,13 +174,15 @@ def _add_parties(case: Case, data: IntakeData, facility: Facility | None, *, act
             numbers[person.id] = next(next_number)
             # Decided before this case adds a party that would make the person identifiable.
             may_consent[person.id] = created or can_identify_person(actor, person)
+            consent_rows[person.id] = party_input
         for role in roles:
             if (person.id, role) in seen:
                 continue  # the same person entered twice
             seen.add((person.id, role))
-            consents = party_input.consents_to_disclosure and may_consent[person.id]
+            given = consent_rows[person.id]
+            consents = given.consents_to_disclosure and may_consent[person.id]
             case.parties.append(
-                _party(person, role, party_input, numbers[person.id], consents=consents)
+                _party(person, role, given, numbers[person.id], consents=consents)
             )
 
 
@@ -213,15 +225,26 @@ def unidentifiable_typed_people(data: IntakeData, *, actor: User) -> int:
 def _party(
     person: Person, role: PartyRole, party: PartyInput, number: int, *, consents: bool
 ) -> CaseParty:
+    """The row as parties.services.Consent would normalise it: scope, date and addressees
+    only with consent."""
+    addressees = _addressees(party)
     return CaseParty(
         person=person,
         role=role,
         consents_to_disclosure=consents,
         consent_scope=party.consent_scope.strip() if consents else "",
         consent_recorded_on=office_today() if consents else None,
+        consent_addressees=addressees if consents else [],
         is_reprisal_risk=party.is_reprisal_risk,
         pseudonym_index=number,
     )
+
+
+def _addressees(party: PartyInput) -> list[str]:
+    try:
+        return canonical_addressees(party.consent_addressees)
+    except UnknownAddressee as error:
+        raise IntakeError(CHOOSE_FROM_THE_LIST) from error
 
 
 def _audit_summary(case: Case) -> dict[str, object]:

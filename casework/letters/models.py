@@ -151,8 +151,9 @@ class Letter(TimestampMixin, Model):
     supersedes: Mapped[Letter | None] = relationship(
         foreign_keys=[supersedes_id], remote_side=[id]
     )
+    # post_update: a correction and the letter it replaces point at each other.
     superseded_by: Mapped[Letter | None] = relationship(
-        foreign_keys=[superseded_by_id], remote_side=[id]
+        foreign_keys=[superseded_by_id], remote_side=[id], post_update=True
     )
     incoming: Mapped[list[IncomingDocument]] = relationship(
         back_populates="letter", order_by="IncomingDocument.received_on"

@@ -17,6 +17,8 @@ from wtforms.validators import Length, Optional, ValidationError
 from casework.accounts.models import User
 from casework.cases.models import CaseParty, PartyRole
 from casework.database import office_today
+from casework.forms import MultiCheckboxField
+from casework.parties.addressees import CHOOSE_FROM_THE_LIST
 from casework.parties.services import Consent, NewParty, PartyChanges
 from casework.people.forms import (
     PICK_AGAIN,
@@ -31,13 +33,23 @@ from casework.people.forms import (
 from casework.people.models import Person
 from casework.people.services import mask_iin
 from casework.permissions import can_identify_person
+from casework.reference.models import AuthorityType
+
+
+def consent_addressees_field() -> MultiCheckboxField:
+    """The kinds of authority letters may name the person to; intake asks the same."""
+    return MultiCheckboxField(
+        _l("Letters may name them to"), choices=AuthorityType.choices,
+        invalid_choice_message=CHOOSE_FROM_THE_LIST,
+    )
 
 
 class ConsentFields(FlaskForm):
-    """Consent to disclosure, its scope and date, and the reprisal-risk flag."""
+    """Consent to disclosure, its scope, addressees and date, and the reprisal-risk flag."""
 
     consents_to_disclosure = BooleanField(_l("Consents in writing to disclose their identity"))
     consent_scope = StringField(_l("Consent covers (to whom)"), validators=[Length(max=300)])
+    consent_addressees = consent_addressees_field()
     given_on = DateField(
         _l("Date of the written consent"), default=office_today,
         validators=[Optional(), not_in_future],
@@ -54,6 +66,7 @@ class ConsentFields(FlaskForm):
             scope=self.consent_scope.data or "",
             given_on=self.given_on.data,
             is_reprisal_risk=self.is_reprisal_risk.data,
+            addressees=tuple(self.consent_addressees.data or ()),
         )
 
 
@@ -66,6 +79,7 @@ class EditPartyForm(ConsentFields):
         return cls(data={
             "consents_to_disclosure": party.consents_to_disclosure,
             "consent_scope": party.consent_scope,
+            "consent_addressees": party.consent_addressees,
             "given_on": party.consent_recorded_on or office_today(),
             "is_reprisal_risk": party.is_reprisal_risk,
             "contact": party.person.contact if shows_identity else "",

@@ -21,6 +21,11 @@ from casework.cases.timeline import add_event
 from casework.database import office_today, utcnow
 from casework.extensions import db
 from casework.intake.services import NOT_HELD
+from casework.parties.addressees import (
+    CHOOSE_FROM_THE_LIST,
+    UnknownAddressee,
+    canonical_addressees,
+)
 from casework.people.models import Person
 from casework.people.services import NewPerson, find_or_create_person, person_by_iin
 from casework.permissions import Permission, can, can_identify_person, can_record_consent
@@ -37,18 +42,29 @@ class PartyError(Exception):
 
 @dataclass(frozen=True)
 class Consent:
-    """A person's written consent to disclose their identity, and their risk of reprisals."""
+    """A person's written consent to disclose their identity, and their risk of reprisals.
+
+    `addressees` are the kinds of authority (AuthorityType values) the consent lets letters
+    name the person to; to any other addressee a letter gives the pseudonym.
+    """
 
     consents_to_disclosure: bool = False
     scope: str = ""
     given_on: date | None = None
     is_reprisal_risk: bool = False
+    addressees: tuple[str, ...] = ()
 
     def normalised(self) -> Consent:
-        """Scope and date mean nothing without consent: they are not kept."""
+        """Scope, date and addressees mean nothing without consent: they are not kept. The
+        addressees are kept once each in AuthorityType's order; a value that names no kind
+        of authority is refused (PartyError), with or without consent."""
+        try:
+            addressees = tuple(canonical_addressees(self.addressees))
+        except UnknownAddressee as error:
+            raise PartyError(str(CHOOSE_FROM_THE_LIST), field="consent_addressees") from error
         if not self.consents_to_disclosure:
-            return replace(self, scope="", given_on=None)
-        return replace(self, scope=self.scope.strip())
+            return replace(self, scope="", given_on=None, addressees=())
+        return replace(self, scope=self.scope.strip(), addressees=addressees)
 
     def without_disclosure(self) -> Consent:
         return replace(self, consents_to_disclosure=False).normalised()
@@ -128,6 +144,7 @@ def add_party(case: Case, new: NewParty, *, actor: User) -> AddedParty:
         consents_to_disclosure=consent.consents_to_disclosure,
         consent_scope=consent.scope,
         consent_recorded_on=consent.given_on,
+        consent_addressees=list(consent.addressees),
         is_reprisal_risk=consent.is_reprisal_risk,
     )
     case.parties.append(party)
@@ -140,6 +157,7 @@ def add_party(case: Case, new: NewParty, *, actor: User) -> AddedParty:
         "case_id": case.id, "person_id": person.id, "role": party.role,
         "pseudonym_index": party.pseudonym_index,
         "consents_to_disclosure": party.consents_to_disclosure,
+        "consent_addressees": party.consent_addressees,
         "is_reprisal_risk": party.is_reprisal_risk,
     })
     return AddedParty(party, linked_unidentifiable=not may_consent,
@@ -150,7 +168,8 @@ def _consent_of(party: CaseParty) -> Consent:
     """A person's consent in a case. A role with a different one would unmask the pseudonym
     the person's roles share, so a new role takes the consent already recorded."""
     return Consent(party.consents_to_disclosure, party.consent_scope,
-                   party.consent_recorded_on, party.is_reprisal_risk)
+                   party.consent_recorded_on, party.is_reprisal_risk,
+                   tuple(party.consent_addressees or ()))
 
 
 def _person_for(case: Case, new: NewParty, *, actor: User) -> tuple[Person, bool]:
@@ -210,6 +229,7 @@ def edit_party(party: CaseParty, changes: PartyChanges, *, actor: User) -> list[
         "consents_to_disclosure": consent.consents_to_disclosure,
         "consent_scope": consent.scope,
         "consent_recorded_on": consent.given_on,
+        "consent_addressees": list(consent.addressees),
         "is_reprisal_risk": consent.is_reprisal_risk,
     }
     changed = [name for name, value in wanted.items() if getattr(party, name) != value]

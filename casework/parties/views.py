@@ -19,7 +19,7 @@ from casework.cases.models import Case, CaseParty
 from casework.database import office_today
 from casework.extensions import db
 from casework.intake.forms import add_error
-from casework.parties import services
+from casework.parties import display, services
 from casework.parties.forms import AddPartyForm, EditPartyForm
 from casework.people.services import MIN_QUERY_LENGTH, record_search, search_people
 from casework.permissions import Permission, authorize, can, requires
@@ -29,12 +29,14 @@ bp = Blueprint("parties", __name__)
 
 @bp.app_context_processor
 def party_helpers() -> dict[str, Any]:
-    """The case page asks the same rule as these views before it offers their buttons."""
+    """The case page asks the same rule as these views before it offers their buttons, and
+    says to whom letters may name each party."""
 
     def may_manage_parties(case: Case) -> bool:
         return services.may_manage_parties(current_user, case)
 
-    return {"may_manage_parties": may_manage_parties}
+    return {"may_manage_parties": may_manage_parties,
+            "letters_may_name": display.letters_may_name}
 
 
 def _actor() -> User:
