@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -25,6 +26,13 @@ from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskKind
 from casework.extensions import db
+from casework.letters.models import (
+    IncomingDocument,
+    IncomingKind,
+    Letter,
+    LetterKind,
+    LetterStatus,
+)
 from casework.permissions import (
     CASE_RULES,
     OBJECT_RULES,
@@ -35,24 +43,31 @@ from casework.permissions import (
 )
 from casework.recommendations.lifecycle import RecordStatus
 from casework.recommendations.models import Recommendation
-from casework.reference.models import CalendarDay, CalendarDayKind
+from casework.reference.models import CalendarDay, CalendarDayKind, Language
 from casework.reference.regions import Region
 from tests import factories
 
 # URL arguments that point into a case: access to them follows the case's object rules.
 CASE_ARGUMENTS = frozenset(
     {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id",
-     "recommendation_id"}
+     "recommendation_id", "letter_id", "document_id"}
 )
-# Objects inside a case with rules of their own (OBJECT_RULES), by the URL argument naming them.
-ARGUMENT_MODELS = {"attachment_id": Attachment, "recommendation_id": Recommendation}
+# Objects with rules of their own (OBJECT_RULES), by the URL argument naming them; a route
+# naming an object inside a case is judged on that object rather than on the case.
+ARGUMENT_MODELS = {
+    "attachment_id": Attachment, "recommendation_id": Recommendation, "letter_id": Letter,
+    "document_id": IncomingDocument, "case_id": Case,
+}
 OTHER_ARGUMENTS = frozenset(
     {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
 )
+# Arguments that are not database ids: a letter kind, a language, a bundled asset.
+FIXED_ARGUMENTS = {"kind": "reminder", "language": "ru", "filename": "letter.css"}
 # Reading a confidential file is itself audited: the only write a GET may make.
 READ_AUDITS = frozenset({
     AuditAction.ATTACHMENT_DOWNLOADED, AuditAction.PEOPLE_SEARCHED,
-    AuditAction.RECOMMENDATIONS_EXPORTED,
+    AuditAction.RECOMMENDATIONS_EXPORTED, AuditAction.LETTER_DOWNLOADED,
+    AuditAction.CORRESPONDENCE_EXPORTED,
 })
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -64,8 +79,8 @@ class World:
     users: dict[Role, User]
     case: Case
     foreign_case: Case
-    ids: dict[str, int] = field(default_factory=dict)
-    foreign_ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
+    foreign_ids: dict[str, Any] = field(default_factory=dict)
 
 
 def _case_objects(case: Case, author: User) -> dict[str, int]:
@@ -89,12 +104,35 @@ def _case_objects(case: Case, author: User) -> dict[str, int]:
     recommendation = factories.make_recommendation(
         case, record_status=RecordStatus.ISSUED, drafted_by=author
     )
+    letter, document = _signed_letter_with_reply(case, author)
     return {
         "recommendation_id": recommendation.id,
+        "letter_id": letter.id, "document_id": document.id, **FIXED_ARGUMENTS,
         "case_id": case.id, "party_id": party.id, "attachment_id": attachment.id,
         "task_id": task.id, "note_id": note.id, "extension_id": extension.id,
         "person_id": party.person_id,
     }
+
+
+def _signed_letter_with_reply(case: Case, author: User) -> tuple[Letter, IncomingDocument]:
+    """A signed letter of the case (its PDF stored), and the reply registered against it."""
+    stored = storage.save_generated(MINIMAL_PDF, storage.PDF)
+    letter = Letter(
+        kind=LetterKind.INFORMATION_REQUEST, status=LetterStatus.SIGNED, case=case,
+        region=case.region, authority=factories.make_authority(), language=Language.RU,
+        addressee_block="Prosecutor", subject="Request", body="Please reply.",
+        number=f"{case.id:05d}-2026", dated=date(2026, 11, 20), signed_by=author,
+        pdf_storage_name=stored.storage_name, pdf_sha256=stored.sha256, pdf_size=stored.size,
+        drafted_by=author,
+    )
+    document = IncomingDocument(
+        number=f"IN-{case.id:05d}-2026", received_on=date(2026, 11, 24),
+        kind=IncomingKind.AUTHORITY_REPLY, region=case.region, sender="Prosecutor",
+        case=case, letter=letter, registered_by=author,
+    )
+    db.session.add_all([letter, document])
+    db.session.flush()
+    return letter, document
 
 
 @pytest.fixture
@@ -138,7 +176,7 @@ def routes(app: Flask) -> Iterator[tuple[Rule, str]]:
             yield rule, "POST"
 
 
-def build_url(app: Flask, rule: Rule, ids: dict[str, int]) -> str:
+def build_url(app: Flask, rule: Rule, ids: dict[str, Any]) -> str:
     unknown = set(rule.arguments) - set(ids)
     assert not unknown, (
         f"{rule.rule}: unknown URL argument(s) {sorted(unknown)}: create such an object in "
@@ -153,7 +191,7 @@ def required_permission(app: Flask, rule: Rule) -> Permission | None:
 
 
 def expected_allowed(
-    user: User, permission: Permission, rule: Rule, case: Case, ids: dict[str, int]
+    user: User, permission: Permission, rule: Rule, case: Case, ids: dict[str, Any]
 ) -> bool:
     """The access table: role permissions, and for case routes the case's object rules (or
     the rule on the object inside the case that the URL names)."""
@@ -162,7 +200,8 @@ def expected_allowed(
     if not CASE_ARGUMENTS & set(rule.arguments):
         return True
     if permission in OBJECT_RULES:
-        [name] = set(ARGUMENT_MODELS) & set(rule.arguments)
+        names = set(ARGUMENT_MODELS) & set(rule.arguments)
+        [name] = names - {"case_id"} or names
         obj = db.session.get(ARGUMENT_MODELS[name], ids[name])
         return can_read_case(user, case) and OBJECT_RULES[permission](user, obj)
     rule_for_object = CASE_RULES.get(permission)
@@ -202,7 +241,7 @@ def problem(response, *, allowed: bool, strict: bool) -> str | None:
     return None
 
 
-def walk(app: Flask, user: User, ids: dict[str, int], case: Case, *, strict: bool) -> list[str]:
+def walk(app: Flask, user: User, ids: dict[str, Any], case: Case, *, strict: bool) -> list[str]:
     """Request every route as `user`; GETs share one session, each POST gets a fresh one."""
     failures = []
     get_client = sign_in(app, user)

@@ -15,6 +15,7 @@ from casework.cases.lifecycle import TRANSITIONS, CaseStatus, Outcome
 from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKind
 from casework.cases.queries import FIELD_LABELS
 from casework.extensions import db
+from casework.letters.display import event_lines as letter_event_lines
 from casework.parties.display import event_lines as party_event_lines
 from casework.recommendations.display import event_lines as recommendation_event_lines
 from casework.templating import format_day
@@ -31,6 +32,8 @@ def describe(event: Event) -> list[str]:
     data = event.data
     if event.kind is EventKind.RECOMMENDATION:
         return recommendation_event_lines(event)
+    if event.kind is EventKind.LETTER:
+        return letter_event_lines(event)
     lines: list[str] = []
     if "from" in data and "to" in data and event.kind is EventKind.TRANSITION:
         lines.append(_("%(old)s → %(new)s", old=CaseStatus(data["from"]).label,

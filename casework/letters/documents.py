@@ -84,11 +84,14 @@ def content_of(letter: Letter) -> LetterContent:
     )
 
 
-def letter_html(letter: LetterContent) -> str:
-    """The letter as HTML for WeasyPrint (and for the HTML preview)."""
+def letter_html(letter: LetterContent, asset_base_url: str | None = None) -> str:
+    """The letter as HTML for WeasyPrint, or for a browser when `asset_base_url` (the
+    application's URL of the bundled letter assets) is given: the page then loads the
+    stylesheet, fonts and emblem from there. WeasyPrint gets no such URL: it reads the same
+    assets from disk through its own fetcher."""
     with force_locale(letter.language.value):
         return render_template(
-            "letters/letter.html", letter=letter,
+            "letters/letter.html", letter=letter, asset_base_url=asset_base_url,
             office_name=current_app.config["OFFICE_NAME"][letter.language.value],
             office_address=current_app.config["OFFICE_ADDRESS"][letter.language.value],
         )

@@ -310,6 +310,9 @@ def offered_actions(recommendation: Recommendation, user: User) -> dict[str, boo
     may_supervise = can(user, P.ISSUE_RECOMMENDATION, recommendation)
     verifiable = bool(implementations_from(recommendation.implementation))
     followed_up = recommendation.record_status in (RecordStatus.DRAFT, RecordStatus.ISSUED)
+    # An overdue one gets a reminder to its addressee or an escalation to the parent authority.
+    overdue = any(view.is_overdue for view in queries.deadline_views(recommendation))
+    may_write = live and overdue and can(user, P.DRAFT_LETTER, recommendation)
     return {
         ReplyForm.anchor: may_follow_up and live,
         VerifyForm.anchor: may_follow_up and live and verifiable,
@@ -317,6 +320,8 @@ def offered_actions(recommendation: Recommendation, user: User) -> dict[str, boo
         DeadlineForm.anchor: may_supervise and live,
         ReassignForm.anchor: may_supervise and followed_up,
         "close": may_supervise and live and recommendation.implementation_is_final,
+        "reminder": may_write,
+        "escalation": may_write and recommendation.authority.parent_id is not None,
     }
 
 
@@ -342,6 +347,8 @@ def page_forms(
     return {
         **forms,
         "step_actions": step_actions(recommendation, user, step_form),
+        "offer_reminder": offered["reminder"],
+        "offer_escalation": offered["escalation"],
         "may_edit": can(user, P.FOLLOW_UP_RECOMMENDATION, recommendation)
         and recommendation.record_status is RecordStatus.DRAFT,
     }

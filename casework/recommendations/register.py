@@ -381,7 +381,7 @@ def _rows_in_order(ids: Sequence[int]) -> list[Recommendation]:
     """The page's rows with what they show, in the order of `ids`."""
     rows = db.session.scalars(
         sa.select(Recommendation).where(Recommendation.id.in_(ids)).options(
-            joinedload(Recommendation.authority).load_only(Authority.name),
+            joinedload(Recommendation.authority).load_only(Authority.name, Authority.parent_id),
             # The row's action links ask can(...), which looks at the case's assignments.
             joinedload(Recommendation.case).load_only(
                 Case.reference, Case.region, Case.status, Case.created_by_id
