@@ -6,6 +6,7 @@ the preview of a draft and for the PDF stored at signing alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,6 +22,15 @@ from casework.templating import format_day
 
 if TYPE_CHECKING:
     from casework.letters.models import Letter
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces and line breaks as one space; no-break spaces stay, so that "№ 12" and
+    "12 дн." never break across lines."""
+    return _SPACES.sub(" ", text).strip()
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class LetterContent:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [" ".join(p.split()) for p in self.body.replace("\r\n", "\n").split("\n\n")
+        return [collapse_spaces(p) for p in self.body.replace("\r\n", "\n").split("\n\n")
                 if p.strip()]
 
     @property

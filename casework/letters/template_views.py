@@ -16,6 +16,7 @@ from werkzeug import Response
 
 from casework.accounts.models import User
 from casework.extensions import db
+from casework.forms import show_on_field
 from casework.letters.blueprint import bp
 from casework.letters.documents import letter_pdf
 from casework.letters.models import LetterKind
@@ -68,13 +69,10 @@ def _editor(
     return page, status
 
 
-def _show_on_field(form: WordingForm, error: Refusal) -> None:
+def _show_refusal(form: WordingForm, error: Refusal) -> None:
     """A refusal next to the field it names, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
+    if not show_on_field(form, error):
         flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 @bp.get("/admin/letter-templates")
@@ -102,7 +100,7 @@ def template_edit(kind: str, language: str):
     try:
         preview = check_wording(letter_kind, letter_language, form.wording())
     except WordingError as error:
-        _show_on_field(form, error)
+        _show_refusal(form, error)
         return _editor(form, letter_kind, letter_language, status=400)
     return _editor(form, letter_kind, letter_language, preview=preview)
 
@@ -116,7 +114,7 @@ def _save(form: WordingForm, kind: LetterKind, language: Language) -> Any:
         return _stale(form, kind, language, error)
     except Refusal as error:
         db.session.rollback()
-        _show_on_field(form, error)
+        _show_refusal(form, error)
         return _editor(form, kind, language, status=400)
     db.session.commit()
     if saved is None:
@@ -147,7 +145,7 @@ def template_preview_pdf(kind: str, language: str):
     try:
         subject, body = check_wording(letter_kind, letter_language, form.wording())
     except WordingError as error:
-        _show_on_field(form, error)
+        _show_refusal(form, error)
         return _editor(form, letter_kind, letter_language, status=400)
     response = make_response(letter_pdf(sample_letter(letter_language, subject, body)))
     response.headers["Content-Type"] = "application/pdf"

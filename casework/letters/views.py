@@ -33,6 +33,7 @@ from casework.attachments import storage
 from casework.cases.models import Case
 from casework.errors import render_error
 from casework.extensions import db
+from casework.forms import show_on_field
 from casework.letters import queries, services
 from casework.letters.blueprint import bp
 from casework.letters.display import addressee_label, response_deadline
@@ -96,15 +97,6 @@ def _render_page(letter: Letter, status: int = 200, *, saved: Letter | None = No
     return page, status
 
 
-def _show_on_field(form: Any, error: Refusal) -> bool:
-    """Put a service's refusal next to the field it names, when the form has that field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, error.message]
-    return True
-
-
 @bp.get("/letters/<int:letter_id>")
 @requires(P.READ_LETTER)
 def show(letter_id: int):
@@ -135,7 +127,7 @@ def new(case_id: int):
         return _new_page(form, case, status=400)
     except Refusal as error:
         db.session.rollback()
-        if not _show_on_field(form, error):
+        if not show_on_field(form, error):
             flash(error.message, "error")
             return redirect(url_for("cases.show", case_id=case.id))
         return _new_page(form, case, status=400)
@@ -193,7 +185,7 @@ def edit(letter_id: int):
         return _stale_draft(letter, form)
     except Refusal as error:
         db.session.rollback()
-        if _show_on_field(form, error):
+        if show_on_field(form, error):
             return _render_page(letter, 400, edit_form=form)
         if letter.is_draft and form.version.data != letter.version:
             return _stale_draft(letter, form)
@@ -238,7 +230,7 @@ def _perform(
         db.session.commit()
     except Refusal as error:
         db.session.rollback()
-        if form is not None and _show_on_field(form, error):
+        if form is not None and show_on_field(form, error):
             reloaded = queries.load_letter(letter.id) or letter
             return _render_page(reloaded, 400, **{form_name: form})
         flash(error.message, "error")

@@ -24,6 +24,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from casework.extensions import db
+from casework.letters.documents import collapse_spaces
 from casework.letters.models import Letter, LetterKind, LetterTemplate
 from casework.letters.sandbox import TemplateRefused, WordingSandbox, work_budget
 from casework.reference.models import Language
@@ -79,7 +80,7 @@ def _day(value: date | str | None) -> str:
 def render(wording: Wording, context: dict[str, Any], language: Language) -> tuple[str, str]:
     """(subject, body) rendered in the letter's language; WordingError if it fails, in the
     reader's own language."""
-    subject = " ".join(_render_one(wording.subject, context, "subject", language).split())
+    subject = collapse_spaces(_render_one(wording.subject, context, "subject", language))
     subject = without_control_characters(subject)
     if len(subject) > MAX_SUBJECT:
         raise WordingError(_("The subject comes out longer than %(limit)s characters.",

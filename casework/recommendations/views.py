@@ -22,6 +22,7 @@ from casework.attachments import storage
 from casework.attachments.services import add_attachments, chosen_files
 from casework.cases.models import Case
 from casework.extensions import db
+from casework.forms import show_on_field
 from casework.permissions import Permission, authorize, can, requires
 from casework.recommendations import lifecycle, queries, services
 from casework.recommendations.blueprint import bp
@@ -110,7 +111,7 @@ def new(case_id: int):
         recommendation = services.draft(case, actor=_actor(), **form.values())
     except Refusal as error:
         db.session.rollback()
-        if not _show_on_field(form, error):
+        if not show_on_field(form, error):
             flash(error.message, "error")
             return redirect(url_for("cases.show", case_id=case.id))
         return _form_page(form, case, status=400)
@@ -141,7 +142,7 @@ def edit(recommendation_id: int):
         return _stale_draft(recommendation, form)
     except Refusal as error:
         db.session.rollback()
-        if _show_on_field(form, error):
+        if show_on_field(form, error):
             return _form_page(form, recommendation.case, recommendation, status=400)
         if form.version.data != recommendation.version:
             return _stale_draft(recommendation, form)
@@ -186,15 +187,6 @@ def _form_page(
     return page, status
 
 
-def _show_on_field(form: Any, error: Refusal) -> bool:
-    """Put a service's refusal next to the field it names, when the form has that field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, error.message]
-    return True
-
-
 # -- the actions on the page ------------------------------------------------------------------
 
 
@@ -217,7 +209,7 @@ def _perform(
         db.session.commit()
     except Refusal as error:
         db.session.rollback()
-        if _show_on_field(form, error):
+        if show_on_field(form, error):
             reloaded = queries.load_recommendation(recommendation.id)
             return _render_page(reloaded or recommendation, 400, **{form_name: form})
         flash(error.message, "error")

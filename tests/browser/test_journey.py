@@ -90,7 +90,7 @@ def test_complaint_from_intake_to_closure(browser, live_server, office, screensh
     page.get_by_label("Full name").first.fill("Aliya Bekova")
     page.get_by_label("IIN").first.fill(factories.valid_iin("90010140012"))
     page.get_by_label("The complainant is also the victim").check()
-    choose(page.get_by_label("Facility"), "Pre-trial detention centre No. 1")
+    choose(page.get_by_label("Facility", exact=True), "Pre-trial detention centre No. 1")
     page.get_by_label("Torture").check()
     page.get_by_label("Urgent: risk to life or health").check()
     page.get_by_label("Summary").fill("Beaten during a cell search, denied a doctor")
