@@ -225,19 +225,25 @@ def supervises_letter(user: User, letter: Letter | IncomingDocument) -> bool:
     return user.has_role(Role.SUPERVISOR) and covers_region(user, letter.region)
 
 
-def can_read_letter(user: User, letter: Letter | IncomingDocument) -> bool:
-    """Whoever reads what it is about (its case, letter or recommendation), and its region's
-    supervisor; a letter that names someone (a reply to the complainant, a name the signer
-    confirmed) only for those who may see identities in its case."""
-    from casework.letters.models import IncomingDocument, Letter
+def follows_up(user: User, recommendation: Recommendation | None) -> bool:
+    """The caseworker a recommendation's follow-up is assigned to."""
+    return (recommendation is not None and recommendation.owner_id == user.id
+            and user.has_role(Role.CASEWORKER))
 
-    if isinstance(letter, Letter) and letter.case is not None and (
-        letter.person_id is not None or letter.names_confirmed
-    ):
-        return can(user, P.SEE_IDENTITY, letter.case)
+
+def can_read_letter(user: User, letter: Letter | IncomingDocument) -> bool:
+    """Anything written about a case may name its people (a letter names those whose consent
+    covers its addressee, and free text can name anyone), so only those who may see
+    identities in the case read it, and the caseworker who follows up the recommendation it
+    is about (they read that recommendation's own free text already). Without a case: its
+    region's supervisor, whoever reads its recommendation, and for an incoming document
+    whoever reads the letter it answers."""
+    from casework.letters.models import IncomingDocument
+
+    if letter.case is not None:
+        return can(user, P.SEE_IDENTITY, letter.case) or follows_up(user, letter.recommendation)
     return (
         supervises_letter(user, letter)
-        or (letter.case is not None and can_read_case(user, letter.case))
         or (letter.recommendation is not None
             and can_read_recommendation(user, letter.recommendation))
         or (isinstance(letter, IncomingDocument) and letter.letter is not None

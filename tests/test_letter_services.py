@@ -18,6 +18,7 @@ from casework.cases.models import PartyRole
 from casework.database import office_today
 from casework.extensions import db
 from casework.letters import services
+from casework.letters.consent import Addressee, mentions_without_consent
 from casework.letters.models import IncomingKind, LetterKind, LetterStatus
 from casework.recommendations.lifecycle import RecordStatus
 from casework.reference.models import AuthorityType, Language
@@ -171,3 +172,27 @@ def test_mark_sent_checks_the_date(people):
         services.mark_sent(letter, actor=caseworker, sent_on=date(2000, 1, 1))
     services.mark_sent(letter, actor=caseworker, sent_on=office_today())
     assert letter.status is LetterStatus.SENT
+
+
+@pytest.mark.parametrize(("full_name", "iin", "text"), [
+    ("Иванов Иван Петрович", None, "Обеспечить осуждённому Иванову медицинскую помощь."),
+    ("Иванова Мария", None, "Жалоба Ивановой рассмотрена."),
+    ("Серикбаев Арман", None, "Серикбаевтың шағымы бойынша"),
+    ("Ким Виктор", None, "Письмо Кима получено."),
+    ("Arman Serikbayev", None, "Mr Serikbayev's complaint"),
+    ("Ким Виктор", "850201300126", "ИИН 850201 300126"),
+])
+def test_the_name_check_finds_declined_names_short_surnames_and_spaced_iins(
+        full_name, iin, text):
+    case = factories.make_case()
+    factories.add_party(case, factories.make_person(full_name=full_name, iin=iin))
+    found = mentions_without_consent(case.parties, Addressee(AuthorityType.PROSECUTOR), [text])
+    assert [m.party.person.full_name for m in found] == [full_name]
+
+
+@pytest.mark.parametrize("text", ["Пакет документов направлен.", "Обеспечить видеофиксацию."])
+def test_the_name_check_leaves_ordinary_words_alone(text):
+    case = factories.make_case()
+    factories.add_party(case, factories.make_person(full_name="Пак Ольга Сергеевна"))
+    assert not mentions_without_consent(case.parties, Addressee(AuthorityType.PROSECUTOR),
+                                        [text])

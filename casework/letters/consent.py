@@ -54,24 +54,43 @@ class Mention:
     """A person whose name or IIN the letter carries without consent to this addressee."""
 
     party: CaseParty
-    found: str  # what matched: the full name, the surname or the IIN
+    found: str  # the pattern that matched: the full name, a name in any case, or the IIN
 
     def describe(self, language: Language) -> str:
         with force_locale(language.value):
             return self.party.pseudonym
 
 
+# Russian and Kazakh decline names: Иванов is "Иванову", Иванова "Ивановой", Серикбаев
+# "Серикбаевтың". A name matches from its stem (without a final vowel or soft sign) with any
+# ending of up to five letters; a short one (Ким, Пак) only with a case ending, so that the
+# word "пакет" does not stop a signature.
+_FINAL_VOWELS = "аәеёиіоөуұүыэюяьйaeiouy"
+_SHORT_ENDINGS = ("а", "у", "е", "ом", "ым", "ой", "ға", "ге", "қа", "ке", "ны", "ні", "ның",
+                  "нің", "дың", "дің", "тың", "тің", "мен", "пен", "бен", "да", "де", "та", "те")
+_PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ұлы", "улы", "қызы", "кызы")
+
+
+def _name_pattern(word: str) -> str:
+    if len(word) < 4:
+        return re.escape(word) + "(?:" + "|".join(_SHORT_ENDINGS) + ")?"
+    stem = word.rstrip(_FINAL_VOWELS)
+    return re.escape(stem if len(stem) >= 3 else word) + r"\w{0,5}"
+
+
 def _patterns(party: CaseParty) -> list[str]:
-    """What would identify the person: the full name, the surname alone when it is long enough
-    not to be a common word, and the IIN."""
-    person = party.person
-    found = [person.full_name.strip()]
-    surname = person.full_name.split()[0] if person.full_name.split() else ""
-    if len(surname) >= 4:
-        found.append(surname)
-    if person.iin:
-        found.append(person.iin)
-    return [f for f in found if f]
+    """What would identify the person, as regular expressions: the full name, the surname
+    and the given name in any grammatical case (not the patronymic alone), and the IIN
+    written with or without spaces. A check against slips, not a proof: a name can always
+    be paraphrased, which is why the signer reads the letter."""
+    words = party.person.full_name.split()
+    names = [word for word in dict.fromkeys(words[:1] + words[-1:])
+             if not word.lower().endswith(_PATRONYMIC_ENDINGS)]
+    found = [r"\s+".join(re.escape(word) for word in words)] if words else []
+    found += [_name_pattern(word) for word in names]
+    if party.person.iin:
+        found.append(r"[\s-]?".join(party.person.iin))
+    return found
 
 
 def mentions_without_consent(
@@ -85,7 +104,7 @@ def mentions_without_consent(
         if party.person_id in mentions or may_name(party, addressee):
             continue
         for pattern in _patterns(party):
-            if re.search(rf"(?<!\w){re.escape(pattern)}(?!\w)", text, re.IGNORECASE):
+            if re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE):
                 mentions[party.person_id] = Mention(party, pattern)
                 break
     return list(mentions.values())

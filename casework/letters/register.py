@@ -69,45 +69,50 @@ def _supervised(user: User, region: Attribute[Region]) -> sa.ColumnElement[bool]
     return sa.true() if user.region is None else region == user.region
 
 
-def _about_visible(user: User, model: type[Letter] | type[IncomingDocument]
-                   ) -> sa.ColumnElement[bool]:
-    """Its region's supervisor, and whoever reads its case or its recommendation."""
-    return sa.or_(
-        _supervised(user, model.region),
-        model.case_id.in_(sa.select(Case.id).where(visible_cases_clause(user))),
+def _readable(user: User, model: type[Letter] | type[IncomingDocument]
+              ) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of permissions.can_read_letter: about a case, where the user may
+    see identities in it or follows its recommendation up; otherwise its region's supervisor
+    and whoever reads its recommendation."""
+    followed_up = (
         model.recommendation_id.in_(
-            sa.select(Recommendation.id).where(visible_recommendations_clause(user))
+            sa.select(Recommendation.id).where(Recommendation.owner_id == user.id))
+        if user.has_role(Role.CASEWORKER) else sa.false()
+    )
+    return sa.or_(
+        model.case_id.in_(sa.select(Case.id).where(identity_cases_clause(user))),
+        sa.and_(model.case_id.is_not(None), followed_up),
+        sa.and_(
+            model.case_id.is_(None),
+            sa.or_(
+                _supervised(user, model.region),
+                model.recommendation_id.in_(
+                    sa.select(Recommendation.id).where(visible_recommendations_clause(user))
+                ),
+            ),
         ),
     )
 
 
 def visible_letters_clause(user: User) -> sa.ColumnElement[bool]:
-    """The SQL counterpart of permissions.can_read_letter for letters: a letter that names
-    someone (to a person, or with names the signer confirmed) only where the user may see
-    identities in its case."""
     if not has_permission(user, Permission.READ_LETTER):
         return sa.false()
     if user.has_role(Role.SUPERVISOR) and user.region is None:
         return sa.true()  # the whole country, identities included
-    names_someone = sa.and_(
-        Letter.case_id.is_not(None),
-        sa.or_(Letter.person_id.is_not(None), Letter.names_confirmed),
-    )
-    return sa.or_(
-        sa.and_(names_someone,
-                Letter.case_id.in_(sa.select(Case.id).where(identity_cases_clause(user)))),
-        sa.and_(sa.not_(names_someone), _about_visible(user, Letter)),
-    )
+    return _readable(user, Letter)
 
 
 def visible_incoming_clause(user: User) -> sa.ColumnElement[bool]:
-    """The SQL counterpart of permissions.can_read_letter for incoming documents: also
-    whoever reads the letter it answers."""
+    """Also, without a case, whoever reads the letter it answers."""
     if not has_permission(user, Permission.READ_LETTER):
         return sa.false()
     return sa.or_(
-        _about_visible(user, IncomingDocument),
-        IncomingDocument.letter_id.in_(sa.select(Letter.id).where(visible_letters_clause(user))),
+        _readable(user, IncomingDocument),
+        sa.and_(
+            IncomingDocument.case_id.is_(None),
+            IncomingDocument.letter_id.in_(
+                sa.select(Letter.id).where(visible_letters_clause(user))),
+        ),
     )
 
 
