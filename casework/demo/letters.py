@@ -29,7 +29,7 @@ from casework.refusals import Refusal
 
 P = Permission
 LETTER_SHARE = 0.06  # of the demo's cases get letters: 30 of 500
-MAX_SIGNED = 24  # a signature renders and stores a PDF (50–150 ms): the demo stays quick
+MAX_SIGNED = 24  # a signature renders and stores a PDF (50 to 150 ms): the demo stays quick
 LETTERS_PER_CASE = (1, 1, 2, 2, 3)
 # What becomes of a letter once drafted.
 FATES = {"draft": 38, "discarded": 4, "signed": 8, "sent": 50}
