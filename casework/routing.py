@@ -2,7 +2,7 @@
 
 from werkzeug.routing import IntegerConverter
 
-MAX_DATABASE_ID = 2**63 - 1
+MAX_DATABASE_ID = 2**31 - 1  # PostgreSQL integer ids: a larger one is a 404, not an error
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -31,6 +31,7 @@ from casework.permissions import Permission, can
 from casework.recommendations.lifecycle import RecordStatus
 from casework.reference.models import AuthorityType, Language
 from casework.reference.regions import Region
+from casework.routing import MAX_DATABASE_ID
 from tests.factories import (
     make_authority,
     make_case,
@@ -680,9 +681,30 @@ def test_a_letter_signed_for_real_is_in_the_register_and_takes_its_reply(login, 
 
 
 @pytest.mark.parametrize("name", ["letter_id", "recommendation_id", "case_id"])
-@pytest.mark.parametrize("value", [10**20, 2**63, 0, -5])
+@pytest.mark.parametrize("value", [10**20, MAX_DATABASE_ID + 1, 0, -5])
 def test_prefilling_from_an_id_no_row_can_have_is_not_found(login, answered, name, value):
     """Beyond the database's integers PostgreSQL would fail on the query: not found first."""
     caseworker, _letter = answered
     response = login(caseworker).get(f"/correspondence/incoming/new?{name}={value}")
     assert response.status_code == 404
+
+
+@time_machine.travel(TODAY)
+def test_a_date_more_than_ten_years_ago_is_refused_by_its_field(login, answered):
+    caseworker, _letter = answered
+    response = login(caseworker).post("/correspondence/incoming/new", data=entry(
+        case="2026-00042", sender="Someone", received_on="0001-01-01", their_date=""))
+    assert_refused(response, "received_on", "The date is more than ten years ago.",
+                   'value="Someone"')
+
+
+@time_machine.travel(TODAY)
+def test_a_recommendation_typed_must_concern_the_letters_case(login, answered):
+    caseworker, _letter = answered
+    other = make_case(reference="2026-00043", assignees=(caseworker,))
+    recommendation = make_recommendation(other, record_status=RecordStatus.ISSUED)
+    db.session.commit()
+    response = login(caseworker).post("/correspondence/incoming/new", data=entry(
+        letter="00012-2026", recommendation=recommendation.number, sender="Someone"))
+    assert_refused(response, "recommendation",
+                   f"{recommendation.number} is about case 2026-00043.", 'value="Someone"')

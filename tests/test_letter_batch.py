@@ -24,6 +24,7 @@ from casework.recommendations.lifecycle import RecordStatus, Response
 from casework.reference.models import Language
 from casework.reference.regions import Region
 from casework.refusals import Refusal
+from casework.routing import MAX_DATABASE_ID
 from tests import factories
 
 TODAY = office_today()
@@ -460,3 +461,15 @@ def test_the_dashboard_and_the_filtered_register_lead_supervisors_here(office, l
     assert link not in client.get("/dashboard").get_data(as_text=True)
     assert link not in client.get(f"/recommendations?authority={authority.id}").get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("recommendation_id", [10**20, MAX_DATABASE_ID + 1, 0, -1])
+def test_the_endpoint_refuses_an_id_no_recommendation_can_have(office, login,
+                                                               recommendation_id):
+    """Beyond the database's integers PostgreSQL would fail on the query: refused first."""
+    supervisor, _authority, _case = office
+    answer = login(supervisor).post("/letters/batch/remind", data={
+        "recommendation_id": str(recommendation_id), "language": "en"})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == "The request was incomplete. Reload the page."
+    assert letter_count() == 0

@@ -147,7 +147,8 @@ def test_caseworker_drafts_a_reply_to_the_complainant(login, case, caseworker):
                             role=PartyRole.COMPLAINANT)
     db.session.commit()
     client = login(caseworker)
-    assert "Serikbayev Arman (Applicant A.)" in page(client.get(f"/cases/{case.id}/letters/new"))
+    # Without consent the list names the pseudonym, as the case page does.
+    assert "Applicant A." in page(client.get(f"/cases/{case.id}/letters/new"))
 
     response = client.post(f"/cases/{case.id}/letters/new", data={
         "kind": "reply_to_complainant", "language": "", "authority": "",
@@ -505,14 +506,29 @@ def test_unknown_letters_are_404(login, supervisor):
     assert client.post("/letters/999999/sign", data={"version": 1}).status_code == 404
 
 
-def test_a_reader_without_identity_rights_sees_the_pseudonym(case, caseworker):
+def test_lists_name_the_addressee_only_with_consent(case, caseworker):
+    person = make_person(full_name="Serikbayev Arman")
+    party = add_party(case, person, role=PartyRole.COMPLAINANT)
+    letter = services.start_letter(LetterKind.REPLY_TO_COMPLAINANT, actor=caseworker,
+                                   language=Language.EN, case=case, person=person)
+    assert addressee_label(letter) == "Applicant A."
+    party.consents_to_disclosure = True
+    assert addressee_label(letter) == "Serikbayev Arman (Applicant A.)"
+
+
+def test_reading_a_letter_that_names_someone_without_consent_is_an_audited_reveal(
+        login, case, caseworker):
     person = make_person(full_name="Serikbayev Arman")
     add_party(case, person, role=PartyRole.COMPLAINANT)
     letter = services.start_letter(LetterKind.REPLY_TO_COMPLAINANT, actor=caseworker,
                                    language=Language.EN, case=case, person=person)
-    monitor = make_user(Role.MONITOR)
-    assert addressee_label(letter, caseworker) == "Serikbayev Arman"
-    assert addressee_label(letter, monitor) == "Applicant A."
+    db.session.commit()
+    client = login(caseworker)
+    for path in ("", "/preview", "/preview.pdf"):
+        assert client.get(f"/letters/{letter.id}{path}").status_code == 200
+    reveals = db.session.scalars(sa.select(AuditEntry).filter_by(
+        action=AuditAction.IDENTITY_REVEALED, object_id=case.id)).all()
+    assert [e.changes for e in reveals] == [{"letter_id": letter.id}] * 3
 
 
 # -- the case page ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from casework.cases.lifecycle import CaseStatus
 from casework.cases.models import PartyRole
 from casework.database import office_today
 from casework.extensions import db
+from casework.intake.services import earliest_received_on
 from casework.letters import services
 from casework.letters.consent import Addressee, mentions_without_consent
 from casework.letters.models import IncomingKind, LetterKind, LetterStatus
@@ -196,3 +197,95 @@ def test_the_name_check_leaves_ordinary_words_alone(text):
     factories.add_party(case, factories.make_person(full_name="Пак Ольга Сергеевна"))
     assert not mentions_without_consent(case.parties, Addressee(AuthorityType.PROSECUTOR),
                                         [text])
+
+
+# -- what an incoming document may be linked to -----------------------------------------------
+
+
+def incoming(actor, **links):
+    return services.register_incoming(actor=actor, received_on=office_today(),
+                                      kind=IncomingKind.AUTHORITY_REPLY, sender="Colony No. 1",
+                                      **links)
+
+
+@pytest.fixture
+def followed(people):
+    """An issued recommendation of the case followed up by a caseworker who does not work on
+    the case, and the reminder about it: they read the reminder but write nothing about the
+    case."""
+    supervisor, _caseworker, case, _prosecutor = people
+    follower = factories.make_user(Role.CASEWORKER, region=Region.ASTANA)
+    recommendation = factories.make_recommendation(case, record_status=RecordStatus.ISSUED,
+                                                   owner=follower)
+    reminder = services.start_letter(LetterKind.REMINDER, actor=supervisor,
+                                     language=Language.EN, recommendation=recommendation)
+    return follower, recommendation, reminder
+
+
+def test_every_link_given_is_checked_not_only_the_first(people, followed):
+    _supervisor, _caseworker, case, _prosecutor = people
+    follower, recommendation, reminder = followed
+    assert incoming(follower, letter=reminder).case == case  # reading the letter suffices
+    assert incoming(follower, recommendation=recommendation).case == case
+    for links in ({"letter": reminder, "case": case},
+                  {"recommendation": recommendation, "case": case},
+                  {"letter": referral(people), "recommendation": recommendation}):
+        with pytest.raises(NotAllowed):
+            incoming(follower, **links)
+
+
+def test_the_letter_recommendation_and_case_given_must_agree(people, followed):
+    supervisor, _caseworker, case, _prosecutor = people
+    _follower, recommendation, reminder = followed
+    other_case = factories.make_case(status=CaseStatus.INVESTIGATION)
+    other = factories.make_recommendation(case, record_status=RecordStatus.ISSUED)
+    elsewhere = factories.make_recommendation(other_case, record_status=RecordStatus.ISSUED)
+    refusals = [
+        ({"letter": reminder, "recommendation": other}, "recommendation",
+         f"{reminder.label} is about recommendation {recommendation.label}."),
+        ({"letter": reminder, "case": other_case}, "case",
+         f"{reminder.label} is about case {case.reference}."),
+        ({"recommendation": elsewhere, "case": case}, "case",
+         f"{elsewhere.label} is about case {other_case.reference}."),
+        ({"letter": referral(people), "recommendation": elsewhere}, "recommendation",
+         f"{elsewhere.label} is about case {other_case.reference}."),
+    ]
+    for links, field, message in refusals:
+        with pytest.raises(Refusal) as refused:
+            incoming(supervisor, **links)
+        assert (refused.value.field, refused.value.message) == (field, message), links
+    document = incoming(supervisor, letter=reminder, recommendation=recommendation, case=case)
+    assert (document.letter, document.recommendation, document.case) == (
+        reminder, recommendation, case)
+
+
+def test_a_document_received_more_than_ten_years_ago_is_refused_by_its_date(people):
+    _supervisor, caseworker, case, _prosecutor = people
+    today = office_today()
+    oldest = earliest_received_on(today)
+    for received_on in (date(1, 1, 1), oldest - timedelta(days=1)):
+        with pytest.raises(Refusal) as refused:
+            services.register_incoming(actor=caseworker, received_on=received_on,
+                                       kind=IncomingKind.OTHER, sender="X", case=case)
+        assert refused.value.field == "received_on"
+        assert refused.value.message == "The date is more than ten years ago."
+    document = services.register_incoming(actor=caseworker, received_on=oldest,
+                                          kind=IncomingKind.OTHER, sender="X", case=case)
+    assert document.received_on == oldest
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("body", "a\n\n" * 400),  # 400 paragraphs: WeasyPrint would take seconds
+    ("body", "x" * 30_001),
+    ("enclosures", "copy\n" * 41),
+    ("addressee_block", "line\n" * 13),
+])
+def test_a_letter_stays_a_few_pages_long(people, field, text):
+    _supervisor, caseworker, _case, _prosecutor = people
+    letter = referral(people)
+    body = letter.body
+    with pytest.raises(Refusal) as refused:
+        services.edit_letter(letter, actor=caseworker, expected_version=letter.version,
+                             **{field: text})
+    assert refused.value.field == field
+    assert letter.body == body

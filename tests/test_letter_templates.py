@@ -450,3 +450,27 @@ def test_the_sandbox_still_lets_a_wording_use_what_letters_need():
     assert body.startswith("1. Install video recording in all interview rooms. (R-2026-00012)")
     assert "torture, medical care; 12 days;" in body
     assert "Applicant A.; 9; a1[2]; Applicant A.; Karaganda Region" in body
+
+
+# Methods that read all of a long text or list, called over and over: each call is paid for
+# what it reads, so the budget stops them long before they take the worker's time.
+_LONG = "{% set s = 'éééééééééé' * 4000 %}{% set items = [1] * 20000 %}{% set t = s ~ '' %}"\
+        "{% set pair = [s] %}"
+_NESTED = "{% for i in range(10000) %}{% for j in range(7) %}{% if CALL %}{% endif %}"\
+          "{% endfor %}{% endfor %}"
+SCANNING_CALLS = {
+    "isalpha": "s.isalpha()",
+    "count": "s.count('y')",
+    "find": "s.find('y')",
+    "list count": "items.count(2)",
+    "long argument": "pair.count(t)",
+}
+
+
+@pytest.mark.parametrize("call", SCANNING_CALLS.values(), ids=SCANNING_CALLS.keys())
+def test_methods_that_read_long_values_are_paid_for_what_they_read(call):
+    started = time.perf_counter()
+    with pytest.raises(WordingError, match="The template does too much work"):
+        check_wording(LetterKind.REFERRAL, Language.EN,
+                      Wording("Referral", _LONG + _NESTED.replace("CALL", call)))
+    assert time.perf_counter() - started < 5  # it ran for a minute before

@@ -67,7 +67,7 @@ FIXED_ARGUMENTS = {"kind": "reminder", "language": "ru", "filename": "letter.css
 READ_AUDITS = frozenset({
     AuditAction.ATTACHMENT_DOWNLOADED, AuditAction.PEOPLE_SEARCHED,
     AuditAction.RECOMMENDATIONS_EXPORTED, AuditAction.LETTER_DOWNLOADED,
-    AuditAction.CORRESPONDENCE_EXPORTED,
+    AuditAction.CORRESPONDENCE_EXPORTED, AuditAction.IDENTITY_REVEALED,
 })
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

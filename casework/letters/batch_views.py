@@ -30,7 +30,7 @@ from flask_wtf import FlaskForm
 from werkzeug import Response
 from wtforms import IntegerField, SelectField
 from wtforms.fields import Field
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from casework.accounts.models import User
 from casework.database import office_today
@@ -86,7 +86,9 @@ class BatchForm(FlaskForm):
 class RemindForm(FlaskForm):
     """One reminder, posted by the page's script."""
 
-    recommendation_id = IntegerField(validators=[InputRequired()])
+    # An id beyond the database's integers would fail in the driver, not simply find nothing.
+    recommendation_id = IntegerField(validators=[InputRequired(),
+                                                 NumberRange(min=1, max=MAX_DATABASE_ID)])
     language = SelectField(choices=[language.value for language in Language])
 
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 
 from casework.cases.models import CaseParty
 from casework.reference.models import Authority, AuthorityType, Language
+
+if TYPE_CHECKING:
+    from casework.letters.models import Letter
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,21 @@ def name_in_letter(party: CaseParty, addressee: Addressee, language: Language) -
         return party.person.full_name
     with force_locale(language.value):
         return party.pseudonym
+
+
+def addressee_party(letter: Letter) -> CaseParty | None:
+    """The party a letter to a person of the case goes to."""
+    if letter.person_id is None or letter.case is None:
+        return None
+    return next((p for p in letter.case.parties if p.person_id == letter.person_id), None)
+
+
+def shows_hidden_identity(letter: Letter) -> bool:
+    """Whether reading the letter shows a name that consent does not open to every reader
+    of the case: a letter to a person who did not consent, or a name the signer confirmed.
+    Such a reading is an audited reveal, as on the case page (DESIGN.md §5)."""
+    party = addressee_party(letter)
+    return letter.names_confirmed or (party is not None and not party.consents_to_disclosure)
 
 
 @dataclass(frozen=True)

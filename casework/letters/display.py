@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from casework.database import office_today
+from casework.letters.consent import addressee_party
 from casework.letters.models import IncomingKind, LetterKind
-from casework.permissions import Permission, can
 from casework.recommendations.deadlines import DeadlineOnDay
 from casework.recommendations.models import DeadlineKind
 
 if TYPE_CHECKING:
-    from casework.accounts.models import User
     from casework.cases.models import CaseParty, Event
     from casework.letters.models import Letter
 
@@ -31,23 +30,22 @@ STEP_LABELS = {
 }
 
 
-def party_label(party: CaseParty, user: User) -> str:
-    """A person of the case as `user` may know them: the name, or else the pseudonym."""
-    if can(user, Permission.SEE_IDENTITY, party.case):
+def party_label(party: CaseParty) -> str:
+    """A person of the case as lists show them: the name only with their consent, as on the
+    case page; otherwise the pseudonym (names without consent are shown only under audit)."""
+    if party.consents_to_disclosure:
         return _("%(name)s (%(pseudonym)s)", name=party.person.full_name,
                  pseudonym=party.pseudonym)
     return party.pseudonym
 
 
-def addressee_label(letter: Letter, user: User) -> str:
-    """The first line of the addressee block; for a letter to a person of the case, their
-    pseudonym unless the reader may see identities in the case."""
-    if letter.person_id is None or letter.case is None:
+def addressee_label(letter: Letter) -> str:
+    """The first line of the addressee block; for a letter to a person of the case, the
+    person as party_label shows them."""
+    if letter.person_id is None:
         return letter.addressee_name
-    if can(user, Permission.SEE_IDENTITY, letter.case):
-        return letter.addressee_name
-    party = next((p for p in letter.case.parties if p.person_id == letter.person_id), None)
-    return party.pseudonym if party is not None else _("A person of the case")
+    party = addressee_party(letter)
+    return party_label(party) if party is not None else _("A person of the case")
 
 
 def response_deadline(letter: Letter, today: date | None = None) -> DeadlineOnDay | None:

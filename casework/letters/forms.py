@@ -32,6 +32,7 @@ from casework.extensions import db
 from casework.letters import queries
 from casework.letters.display import party_label
 from casework.letters.models import Letter, LetterKind, LetterStatus
+from casework.letters.services import MAX_BODY_CHARACTERS
 from casework.people.models import Person
 from casework.permissions import Permission, can
 from casework.recommendations.queries import authorities
@@ -69,7 +70,7 @@ class NewLetterForm(FlaskForm):
             [("", CHOOSE)] + [(str(a.id), a.name) for a in authorities()]
         )
         self.person.choices = options(
-            [("", CHOOSE)] + [(str(p.person_id), party_label(p, user))
+            [("", CHOOSE)] + [(str(p.person_id), party_label(p))
                               for p in queries.case_people(case)]
         )
         self.kind.flags.required = True
@@ -91,7 +92,7 @@ class EditLetterForm(FlaskForm):
     anchor = "edit"
     subject = StringField(_l("Subject"), validators=[Length(max=300)])
     addressee_block = TextAreaField(_l("Addressee"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text of the letter"), validators=[Length(max=50_000)])
+    body = TextAreaField(_l("Text of the letter"), validators=[Length(max=MAX_BODY_CHARACTERS)])
     enclosures = TextAreaField(_l("Enclosures"), validators=[Length(max=5000)])
     confidential = BooleanField(_l("Mark as confidential"))
     response_due = DateField(_l("Response due"), validators=[Optional()])

@@ -339,7 +339,7 @@ def letter_rows(user: User, filters: LetterFilters, today: date) -> Iterator[Row
     case, signer, replacement = aliased(Case), aliased(User), aliased(Letter)
     return _stream(
         sa.select(
-            Letter.number, Letter.dated, Letter.kind, Letter.addressee_block,
+            Letter.number, Letter.dated, Letter.kind, Letter.addressee_block, Letter.person_id,
             case.reference.label("case_reference"), Letter.region, Letter.subject,
             signer.full_name.label("signer_name"), Letter.status, Letter.sent_on,
             replacement.number.label("superseded_by"), Letter.response_due,
@@ -378,6 +378,11 @@ def first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0].strip()
 
 
+def _export_addressee(row: Row) -> str:
+    """An export never carries a person's name: a letter to a person of the case says so."""
+    return str(_l("A person of the case")) if row.person_id else first_line(row.addressee_block)
+
+
 def letter_columns() -> tuple[Column, ...]:
     """The outgoing register's columns, then the subject and dispatch the table leaves out."""
     label = EnumLabels()
@@ -385,7 +390,7 @@ def letter_columns() -> tuple[Column, ...]:
         Column(_l("Outgoing No."), lambda r: r.number, 14),
         Column(_l("Date"), lambda r: r.dated, 12),
         Column(_l("Kind"), lambda r: label(r.kind), 24),
-        Column(_l("Addressee"), lambda r: first_line(r.addressee_block), 40),
+        Column(_l("Addressee"), _export_addressee, 40),
         Column(_l("Case"), lambda r: r.case_reference or "", 12),
         Column(_l("Region"), lambda r: label(r.region), 20),
         Column(_l("Signed by"), lambda r: r.signer_name, 24),

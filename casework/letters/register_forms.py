@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -234,8 +233,8 @@ class IncomingForm(FlaskForm):
 
     def links(self, user: User) -> dict[str, Any] | None:
         """The letter, recommendation and case the numbers name, among those the user may
-        read; None, with a message by each field at fault, when one names none of them or
-        they belong to different cases."""
+        read; None, with a message by each field at fault, when one names none of them.
+        Whether they concern one case is services.register_incoming's rule."""
         lookups = (
             (self.letter, signed_letter_numbered,
              _l("No signed letter you may read has this number.")),
@@ -249,16 +248,4 @@ class IncomingForm(FlaskForm):
             found[field.name] = find(user, typed) if typed else None
             if typed and found[field.name] is None:
                 add_error(field, str(unknown))
-        if not any(field.errors for field, _find, _unknown in lookups):
-            self._check_same_case(found)
         return None if any(field.errors for field, _find, _unknown in lookups) else found
-
-    def _check_same_case(self, found: dict[str, Any]) -> None:
-        """The case typed must be the one the letter or recommendation is about: the document
-        lands on that case's timeline."""
-        case: Case | None = found["case"]
-        for about in (found["letter"], found["recommendation"]):
-            if case is not None and about is not None and about.case_id not in (None, case.id):
-                add_error(self.case, _("%(label)s is about case %(reference)s.",
-                                       label=about.number, reference=about.case.reference))
-                return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -36,6 +36,7 @@ from casework.permissions import Permission, authorize, can, requires
 from casework.recommendations import exports
 from casework.recommendations.models import Recommendation
 from casework.refusals import NotAllowed, Refusal
+from casework.routing import MAX_DATABASE_ID
 
 P = Permission
 
@@ -99,6 +100,8 @@ def _prefill_from_args() -> dict[str, Any]:
                                     ("case", Case, P.READ_CASE)):
         object_id = request.args.get(f"{name}_id", type=int)
         if object_id is not None:
+            if not 0 < object_id <= MAX_DATABASE_ID:  # the driver would fail, not find none
+                abort(404)
             found[name] = db.get_or_404(model, object_id)
             authorize(can(current_user, permission, found[name]))
     return found

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import wraps
+from types import BuiltinMethodType, MethodType
 from typing import Any, cast
 
 from flask_babel import LazyString
@@ -150,6 +151,23 @@ def _sized(value: Any) -> Any:
 def _too_large() -> None:
     raise TemplateRefused(_l("A value in the template grows beyond %(limit)s characters or "
                              "items.", limit=MAX_SIZE))
+
+
+def _receiver(method: Any) -> Any:
+    """What a bound method reads (`s` of `s.count`); None for a plain function."""
+    if isinstance(method, BuiltinMethodType | MethodType):
+        return method.__self__
+    return None
+
+
+def _reading_cost(value: Any) -> int:
+    """Steps for reading a value through once, from its length alone (walking it would cost
+    what it measures): text by CHARACTERS_PER_STEP, lists, tuples and dicts by their items."""
+    if isinstance(value, str):
+        return len(value) // CHARACTERS_PER_STEP
+    if isinstance(value, list | tuple | dict):
+        return len(value)
+    return 0
 
 
 # -- operators, lists, joins and loops, as the compiled template calls them ---------------------
@@ -376,6 +394,8 @@ class WordingSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        _spend()
+        """Paid before the call for what it reads: `s.isalpha()` or `s.count(t)` scans all of
+        `s` in C, which the result's size does not show."""
+        _spend(1 + sum(map(_reading_cost, (_receiver(obj), *args, *kwargs.values()))))
         return _sized(super().call(context, obj, *args, **kwargs))
 

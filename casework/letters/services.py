@@ -10,6 +10,7 @@ response dates.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,7 +22,13 @@ from casework.cases.models import Case, CaseParty, EventKind
 from casework.cases.timeline import add_event
 from casework.database import office_today, utcnow
 from casework.extensions import db
-from casework.letters.consent import Addressee, Mention, mentions_without_consent
+from casework.intake.services import earliest_received_on
+from casework.letters.consent import (
+    Addressee,
+    Mention,
+    mentions_without_consent,
+    shows_hidden_identity,
+)
 from casework.letters.documents import content_of, letter_pdf
 from casework.letters.drafting import build_draft
 from casework.letters.models import (
@@ -43,6 +50,10 @@ from casework.workdays import WorkingCalendar
 P = Permission
 EDITABLE_FIELDS = ("addressee_block", "subject", "body", "enclosures", "confidential",
                    "response_due")
+# A letter is a few pages. Beyond these, WeasyPrint would take seconds per preview, and the
+# signature holds the register's number while it renders.
+MAX_BODY_CHARACTERS = 30_000
+MAX_LINES = {"body": 300, "addressee_block": 12, "enclosures": 40}
 
 
 def _require(allowed: bool) -> None:
@@ -143,11 +154,21 @@ def edit_letter(letter: Letter, *, actor: User, expected_version: int, **changes
     for name in ("addressee_block", "subject", "body"):
         if name in changes and not (changes[name] or "").strip():
             raise Refusal(_("This cannot be empty."), field=name)
+    _check_size(changes)
     before = letter.snapshot()
     for name, value in changes.items():
         setattr(letter, name, value.strip() if isinstance(value, str) else value)
     if changed := diff(before, letter.snapshot()):
         _log(letter, AuditAction.LETTER_EDITED, actor=actor, step="edited", changes=changed)
+
+
+def _check_size(texts: dict[str, Any]) -> None:
+    if len(texts.get("body") or "") > MAX_BODY_CHARACTERS:
+        raise Refusal(_("A letter's text may be at most %(limit)s characters long.",
+                        limit=MAX_BODY_CHARACTERS), field="body")
+    for name, limit in MAX_LINES.items():
+        if len((texts.get(name) or "").strip().splitlines()) > limit:
+            raise Refusal(_("At most %(limit)s lines here.", limit=limit), field=name)
 
 
 def discard(letter: Letter, *, actor: User) -> None:
@@ -200,6 +221,7 @@ def sign(letter: Letter, *, actor: User, expected_version: int,
     if not letter.is_draft:
         raise Refusal(_("Only a draft can be signed."))
     _check_version(letter, expected_version)
+    _check_size({name: getattr(letter, name) for name in MAX_LINES})
     old = letter.supersedes
     if old is not None and old.superseded_by is not None:
         raise Refusal(_("%(number)s was already replaced by %(other)s.",
@@ -250,14 +272,25 @@ def mark_sent(letter: Letter, *, actor: User, sent_on: date) -> None:
          changes={"status": ["signed", "sent"], "sent_on": [None, sent_on.isoformat()]})
 
 
-def stored_pdf_path(letter: Letter, *, actor: User):
+def note_reading(letter: Letter, *, actor: User) -> None:
+    """Reading a letter that shows a name without consent is an audited reveal, as on the
+    case page: the caller commits it with the page it serves."""
+    _require(can(actor, P.READ_LETTER, letter))
+    if letter.case is not None and shows_hidden_identity(letter):
+        record(AuditAction.IDENTITY_REVEALED, actor=actor, obj=letter.case,
+               changes={"letter_id": letter.id})
+
+
+def stored_pdf_path(letter: Letter, *, actor: User) -> Path:
     """The signed PDF's path after checking the reader's right and the stored hash
-    (storage.IntegrityFailure when the file changed). The download is audited."""
+    (storage.IntegrityFailure when the file changed). The download is audited, and so is a
+    name it shows without consent."""
     _require(can(actor, P.READ_LETTER, letter))
     if letter.pdf_storage_name is None or letter.pdf_sha256 is None:
         raise Refusal(_("A draft has no stored PDF yet; use the preview."))
     path = storage.verified_path(letter.pdf_storage_name, letter.pdf_sha256)
     record(AuditAction.LETTER_DOWNLOADED, actor=actor, obj=letter)
+    note_reading(letter, actor=actor)
     return path
 
 
@@ -279,15 +312,23 @@ def register_incoming(
     recommendation: Recommendation | None = None,
 ) -> IncomingDocument:
     """Enter a received document with the next incoming number. It answers a letter, a
-    recommendation, or belongs to a case; answering a letter records its response date."""
+    recommendation, or belongs to a case; answering a letter records its response date.
+    Each one named is checked: the actor reads the letter and writes letters about the
+    recommendation and the case, and all of them concern the same case."""
     about: Letter | Recommendation | Case | None = letter or recommendation or case
     if about is None:
         raise Refusal(_("Link the document to the letter, recommendation or case it concerns."),
                       field="letter")
-    permission = P.READ_LETTER if isinstance(about, Letter) else P.DRAFT_LETTER
-    _require(can(actor, P.KEEP_CORRESPONDENCE) and can(actor, permission, about))
-    if received_on > office_today():
+    _require(can(actor, P.KEEP_CORRESPONDENCE)
+             and (letter is None or can(actor, P.READ_LETTER, letter))
+             and all(can(actor, P.DRAFT_LETTER, named)
+                     for named in (recommendation, case) if named is not None))
+    case = _one_case(letter, recommendation, case)
+    today = office_today()
+    if received_on > today:
         raise Refusal(_("The date cannot be in the future."), field="received_on")
+    if received_on < earliest_received_on(today):
+        raise Refusal(_("The date is more than ten years ago."), field="received_on")
     if their_date is not None and their_date > received_on:
         raise Refusal(_("The sender cannot have dated it after it arrived."), field="their_date")
     if authority is None and not sender.strip():
@@ -296,8 +337,6 @@ def register_incoming(
     if letter is not None and letter.dated is not None and received_on < letter.dated:
         raise Refusal(_("A reply cannot arrive before the letter was signed."),
                       field="received_on")
-    case = case or (letter.case if letter else None) or (
-        recommendation.case if recommendation else None)
     document = IncomingDocument(
         number=register_number("incoming", received_on.year), received_on=received_on,
         kind=kind, region=about.region, authority=authority, sender=sender.strip(),
@@ -315,3 +354,23 @@ def register_incoming(
                   number=document.number, letter_id=letter.id if letter else None,
                   incoming_kind=kind)
     return document
+
+
+def _one_case(letter: Letter | None, recommendation: Recommendation | None,
+              case: Case | None) -> Case | None:
+    """The case the document lands on, whose timeline records it: the one the letter, the
+    recommendation and the case named all concern. A Refusal by the field that disagrees."""
+    if (letter is not None and letter.recommendation is not None
+            and recommendation not in (None, letter.recommendation)):
+        raise Refusal(_("%(label)s is about recommendation %(number)s.", label=letter.label,
+                        number=letter.recommendation.label), field="recommendation")
+    found = case
+    for about in (letter, recommendation):
+        if about is None or about.case is None:
+            continue
+        if found is not None and about.case_id != found.id:
+            raise Refusal(_("%(label)s is about case %(reference)s.", label=about.label,
+                            reference=about.case.reference),
+                          field="case" if case is not None else "recommendation")
+        found = about.case
+    return found

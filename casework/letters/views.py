@@ -64,7 +64,7 @@ def letter_helpers() -> dict[str, Any]:
     """The case page (another blueprint's template) lists the letters its reader may open."""
     return {
         "case_letters": lambda case: queries.case_letters(case, _actor()),
-        "letter_addressee": lambda letter: addressee_label(letter, _actor()),
+        "letter_addressee": addressee_label,
         "letter_response_deadline": response_deadline,
     }
 
@@ -81,6 +81,14 @@ def _load(letter_id: int, permission: Permission) -> Letter:
     return letter
 
 
+def _load_to_read(letter_id: int) -> Letter:
+    """A letter opened to be read: a name it shows without consent is an audited reveal."""
+    letter = _load(letter_id, P.READ_LETTER)
+    services.note_reading(letter, actor=_actor())
+    db.session.commit()
+    return letter
+
+
 def _to_page(letter: Letter) -> Response:
     return redirect(url_for("letters.show", letter_id=letter.id))
 
@@ -90,7 +98,7 @@ def _render_page(letter: Letter, status: int = 200, *, saved: Letter | None = No
     """The letter's page; `failed` replaces a blank form with one that failed, and `saved`
     is the letter as someone else saved it while the user was editing."""
     page = render_template(
-        "letters/show.html", letter=letter, addressee=addressee_label(letter, _actor()),
+        "letters/show.html", letter=letter, addressee=addressee_label(letter),
         corrections=queries.corrections_in_draft(letter) if letter.is_frozen else [],
         saved=saved, **page_forms(letter, _actor(), **failed),
     )
@@ -100,7 +108,7 @@ def _render_page(letter: Letter, status: int = 200, *, saved: Letter | None = No
 @bp.get("/letters/<int:letter_id>")
 @requires(P.READ_LETTER)
 def show(letter_id: int):
-    return _render_page(_load(letter_id, P.READ_LETTER))
+    return _render_page(_load_to_read(letter_id))
 
 
 # -- drafting ---------------------------------------------------------------------------------
@@ -305,7 +313,7 @@ def correct(letter_id: int):
 @requires(P.READ_LETTER)
 def preview_html(letter_id: int) -> Response:
     """The letter as its PDF lays it out, in the browser, with the bundled assets."""
-    letter = _load(letter_id, P.READ_LETTER)
+    letter = _load_to_read(letter_id)
     assets = url_for("letters.asset", filename="letter.css").removesuffix("letter.css")
     response = make_response(letter_html(content_of(letter), asset_base_url=assets))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
@@ -319,6 +327,8 @@ def preview_pdf(letter_id: int) -> Response:
     letter = _load(letter_id, P.READ_LETTER)
     if letter.is_frozen:
         return redirect(url_for("letters.download", letter_id=letter.id))
+    services.note_reading(letter, actor=_actor())
+    db.session.commit()
     response = make_response(letter_pdf(content_of(letter)))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = "inline; filename=draft.pdf"
