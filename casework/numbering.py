@@ -61,12 +61,15 @@ def register_number(kind: str, year: int) -> str:
 
 def check_number_formats(config: Mapping[str, Any]) -> None:
     """Refuse to start with a register format that cannot number letters (a typo, no
-    {sequence}, longer than the column) rather than fail at the first signature."""
+    {sequence} or {year}, longer than the column) rather than fail at the first signature or
+    repeat last year's numbers in January."""
     for kind in ("letter", "incoming"):
         name = f"{kind.upper()}_NUMBER_FORMAT"
         try:
-            first, second = (config[name].format(year=2099, sequence=n) for n in (1, 99999))
+            first, last, next_year = (config[name].format(year=year, sequence=n)
+                                      for year, n in ((2099, 1), (2099, 99999), (2100, 1)))
         except (KeyError, IndexError, ValueError) as error:
             raise RuntimeError(f"{name} is not a valid format: {error}") from error
-        if first == second or len(second) > 40:
-            raise RuntimeError(f"{name} must contain {{sequence}} and give at most 40 characters.")
+        if len({first, last, next_year}) < 3 or len(last) > 40:
+            raise RuntimeError(
+                f"{name} must contain {{sequence}} and {{year}} and give at most 40 characters.")

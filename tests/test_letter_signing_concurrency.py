@@ -129,7 +129,8 @@ def test_one_letter_signed_twice_at_once_on_postgresql_gets_one_number(postgresq
     check_double_signature(postgresql_app)
 
 
-@pytest.mark.parametrize("pattern", ["{year}", "{sequnce}-{year}", "{sequence:05d}" + "x" * 40])
+@pytest.mark.parametrize(
+    "pattern", ["{year}", "{sequnce}-{year}", "04-{sequence}", "{sequence:05d}-{year}" + "x" * 40])
 def test_the_app_refuses_to_start_with_a_register_format_that_cannot_number(pattern):
     class BadConfig(TestConfig):
         LETTER_NUMBER_FORMAT = pattern
