@@ -247,6 +247,20 @@ def test_a_stale_save_keeps_the_input_shows_the_saved_text_and_saves_next_time(
     assert reloaded(draft).body.strip() == "The caseworker's wording."
 
 
+def test_a_save_after_the_letter_was_signed_shows_the_unsaved_text(
+        login, draft, caseworker, supervisor):
+    opened_version = draft.version
+    services.sign(draft, actor=supervisor, expected_version=draft.version)
+    db.session.commit()
+    response = login(caseworker).post(url(draft, "edit"), data=edit_data(
+        draft, body="A paragraph typed while the supervisor signed.", version=opened_version))
+    html = page(response)
+    assert response.status_code == 409
+    assert "Your changes were not saved" in html
+    assert "A paragraph typed while the supervisor signed." in html
+    assert "A paragraph typed" not in reloaded(draft).body
+
+
 def test_a_post_without_its_csrf_token_is_refused(login, draft, caseworker):
     response = login(caseworker).post(url(draft, "edit"), data=edit_data(draft), csrf=False)
     assert response.status_code == 400

@@ -94,13 +94,13 @@ def _to_page(letter: Letter) -> Response:
 
 
 def _render_page(letter: Letter, status: int = 200, *, saved: Letter | None = None,
-                 **failed: Any) -> tuple[str, int]:
+                 unsaved: str = "", **failed: Any) -> tuple[str, int]:
     """The letter's page; `failed` replaces a blank form with one that failed, and `saved`
     is the letter as someone else saved it while the user was editing."""
     page = render_template(
         "letters/show.html", letter=letter, addressee=addressee_label(letter),
         corrections=queries.corrections_in_draft(letter) if letter.is_frozen else [],
-        saved=saved, **page_forms(letter, _actor(), **failed),
+        saved=saved, unsaved=unsaved, **page_forms(letter, _actor(), **failed),
     )
     return page, status
 
@@ -197,6 +197,9 @@ def edit(letter_id: int):
             return _render_page(letter, 400, edit_form=form)
         if letter.is_draft and form.version.data != letter.version:
             return _stale_draft(letter, form)
+        if not letter.is_draft:  # signed or discarded meanwhile: keep what they typed
+            flash(error.message, "error")
+            return _render_page(letter, 409, unsaved=form.body.data or "")
         flash(error.message, "error")
         return _to_page(letter)
     flash(_("Draft saved."), "success")
