@@ -173,8 +173,9 @@ class Writer:
         return True
 
     def _maybe_correct(self, letter: Letter, drafter: User) -> Letter:
-        """A mistake seen before the letter went out: a correction replaces it."""
-        if self.rng.random() >= CORRECTED:
+        """A mistake seen before the letter went out: a correction replaces it. The first
+        signed letter always gets one, so that the demo shows a correction."""
+        if self.made["corrections"] and self.rng.random() >= CORRECTED:
             return letter
         correction = services.start_correction(letter, actor=drafter)
         services.edit_letter(
