@@ -57,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
     from casework.accounts.views import bp as accounts_bp
     from casework.attachments.views import bp as attachments_bp
     from casework.cases.views import bp as cases_bp
+    from casework.courts import views as courts_views  # noqa: F401
+    from casework.courts.blueprint import bp as courts_bp
     from casework.i18n import bp as i18n_bp
     from casework.intake.views import bp as intake_bp
     from casework.letters.blueprint import bp as letters_bp
@@ -65,10 +67,17 @@ def register_blueprints(app: Flask) -> None:
     from casework.recommendations import dashboard_views, register_views, views  # noqa: F401
     from casework.recommendations.blueprint import bp as recommendations_bp
     from casework.reference.views import bp as reference_bp
+    from casework.reports import views as reports_views  # noqa: F401
+    from casework.reports.blueprint import bp as reports_bp
+    from casework.violations import views as violations_views  # noqa: F401
+    from casework.violations.blueprint import bp as violations_bp
+    from casework.visits import views as visits_views  # noqa: F401
+    from casework.visits.blueprint import bp as visits_bp
 
     for blueprint in (
-        accounts_bp, admin_bp, attachments_bp, cases_bp, i18n_bp, intake_bp, letters_bp,
-        parties_bp, people_bp, recommendations_bp, reference_bp,
+        accounts_bp, admin_bp, attachments_bp, cases_bp, courts_bp, i18n_bp, intake_bp,
+        letters_bp, parties_bp, people_bp, recommendations_bp, reference_bp, reports_bp,
+        violations_bp, visits_bp,
     ):
         app.register_blueprint(blueprint)
 

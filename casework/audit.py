@@ -65,6 +65,26 @@ class AuditAction(enum.StrEnum):
     CORRESPONDENCE_EXPORTED = "correspondence_exported"
     LETTER_TEMPLATE_SAVED = "letter_template_saved"
     LETTER_TEMPLATE_RESET = "letter_template_reset"
+    FACILITY_SAVED = "facility_saved"
+    AUTHORITY_SAVED = "authority_saved"
+    REFERENCE_IMPORTED = "reference_imported"
+    PARTICIPANT_SAVED = "participant_saved"
+    VISIT_PLANNED = "visit_planned"
+    VISIT_EDITED = "visit_edited"
+    VISIT_STEP = "visit_step"
+    VISIT_ENTRY_RECORDED = "visit_entry_recorded"  # an obstruction or a named interviewee
+    VISIT_ENTRY_REMOVED = "visit_entry_removed"
+    CHECK_IN_RECORDED = "check_in_recorded"
+    VISIT_REPORT_DOWNLOADED = "visit_report_downloaded"
+    VIOLATION_RECORDED = "violation_recorded"
+    VIOLATION_EDITED = "violation_edited"
+    PROCEEDING_RECORDED = "proceeding_recorded"
+    PROCEEDING_EDITED = "proceeding_edited"
+    HEARING_RECORDED = "hearing_recorded"
+    CALENDAR_FEED_CREATED = "calendar_feed_created"
+    CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
+    STATISTICS_EXPORTED = "statistics_exported"
+    ANNUAL_REPORT_BUILT = "annual_report_built"
 
 
 class AuditEntry(Model):

@@ -12,6 +12,7 @@ from casework.cases.models import (
     Event,
     Note,
 )
+from casework.courts.models import CalendarFeed, CourtProceeding, Hearing
 from casework.letters.models import IncomingDocument, Letter, LetterTemplate
 from casework.numbering import ReferenceCounter
 from casework.people.models import Person
@@ -21,27 +22,45 @@ from casework.recommendations.models import (
     Reply,
     Verification,
 )
-from casework.reference.models import Authority, CalendarDay, Category, Facility
+from casework.reference.models import Authority, CalendarDay, Category, CctvChange, Facility
 from casework.reminders.models import SentDigest
+from casework.violations.models import Violation
+from casework.visits.models import (
+    CheckIn,
+    Interviewee,
+    NpmParticipant,
+    Obstruction,
+    Visit,
+    VisitMember,
+    VisitParticipant,
+)
 
 __all__ = [
     "Attachment",
     "AuditEntry",
     "Authority",
     "CalendarDay",
+    "CalendarFeed",
     "Case",
     "CaseAssignment",
     "CaseParty",
     "CaseTask",
     "Category",
+    "CctvChange",
+    "CheckIn",
+    "CourtProceeding",
     "DeadlineChange",
     "DeadlineExtension",
     "Event",
     "Facility",
+    "Hearing",
     "IncomingDocument",
+    "Interviewee",
     "Letter",
     "LetterTemplate",
     "Note",
+    "NpmParticipant",
+    "Obstruction",
     "Person",
     "Recommendation",
     "ReferenceCounter",
@@ -50,4 +69,8 @@ __all__ = [
     "User",
     "UserRole",
     "Verification",
+    "Violation",
+    "Visit",
+    "VisitMember",
+    "VisitParticipant",
 ]

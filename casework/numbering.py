@@ -52,6 +52,11 @@ def recommendation_number(year: int) -> str:
     return f"R-{year}-{next_number('recommendation', year):05d}"
 
 
+def visit_reference(year: int) -> str:
+    """Visits are numbered per year in their own series: NPM-2026-0042."""
+    return f"NPM-{year}-{next_number('visit', year):04d}"
+
+
 def register_number(kind: str, year: int) -> str:
     """A number of the outgoing ("letter") or incoming register, in the office's configured
     format, e.g. CASEWORK_LETTER_NUMBER_FORMAT="04-{sequence}/{year}"."""

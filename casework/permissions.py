@@ -21,10 +21,13 @@ if TYPE_CHECKING:
     from casework.accounts.models import User
     from casework.attachments.models import Attachment
     from casework.cases.models import Case, CaseParty
+    from casework.courts.models import CourtProceeding
     from casework.letters.models import IncomingDocument, Letter
     from casework.people.models import Person
     from casework.recommendations.models import Recommendation
     from casework.reference.regions import Region
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
 
 
 class Permission(enum.StrEnum):
@@ -52,6 +55,12 @@ class Permission(enum.StrEnum):
     DRAFT_LETTER = "draft_letter"  # and edit, discard, correct, mark sent
     SIGN_LETTER = "sign_letter"
     KEEP_CORRESPONDENCE = "keep_correspondence"  # the register, incoming documents
+    READ_VISIT = "read_visit"
+    RECORD_VISIT = "record_visit"  # plan, edit, obstruction, interviewees, check-ins
+    SEE_INTERVIEWEES = "see_interviewees"  # the names of the people a visit protects
+    MANAGE_PARTICIPANTS = "manage_participants"  # the registry of external NPM participants
+    RECORD_VIOLATION = "record_violation"
+    FOLLOW_COURT = "follow_court"  # court proceedings and hearings of a case
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
 
@@ -64,28 +73,34 @@ _CASE_READERS = {
 _RECOMMENDATION_WRITERS = {P.DRAFT_RECOMMENDATION, P.FOLLOW_UP_RECOMMENDATION}
 _LETTER_WRITERS = {P.DRAFT_LETTER, P.KEEP_CORRESPONDENCE}
 
+_VISIT_TEAM = {P.READ_VISIT, P.RECORD_VISIT, P.SEE_INTERVIEWEES, P.RECORD_VIOLATION}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE}),
+    Role.ADMIN: frozenset({P.MANAGE_USERS, P.MANAGE_REFERENCE, P.MANAGE_PARTICIPANTS}),
     Role.SUPERVISOR: frozenset(
         _CASE_READERS
         | {
             P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.CLOSE_CASE,
             P.REOPEN_CASE, P.ASSIGN_CASE, P.EXTEND_DEADLINE, P.SEARCH_PEOPLE,
             P.VIEW_CASE_AUDIT, P.VIEW_STATISTICS, P.ISSUE_RECOMMENDATION, P.SIGN_LETTER,
+            P.MANAGE_PARTICIPANTS, P.FOLLOW_COURT,
         }
         | _RECOMMENDATION_WRITERS
         | _LETTER_WRITERS
+        | _VISIT_TEAM
     ),
     Role.CASEWORKER: frozenset(
         _CASE_READERS
         | {P.REGISTER_CASE, P.SEE_IDENTITY, P.EDIT_CASE, P.CHANGE_STATUS, P.SEARCH_PEOPLE,
-           P.VIEW_STATISTICS}
+           P.VIEW_STATISTICS, P.READ_VISIT, P.RECORD_VIOLATION, P.FOLLOW_COURT}
         | _RECOMMENDATION_WRITERS
         | _LETTER_WRITERS
     ),
-    Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY}),
+    Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY, P.FOLLOW_COURT}),
     # No people search: a monitor may not identify anyone without consent (§5).
-    Role.MONITOR: frozenset(_CASE_READERS | {P.REGISTER_CASE, P.VIEW_STATISTICS}),
+    Role.MONITOR: frozenset(
+        _CASE_READERS | {P.REGISTER_CASE, P.VIEW_STATISTICS} | _VISIT_TEAM
+    ),
     Role.AUDITOR: frozenset({P.VIEW_STATISTICS}),
 }
 
@@ -133,8 +148,11 @@ def can_read_case(user: User, case: Case) -> bool:
         in_supervised_region(user, case)
         or is_assigned(user, case)
         or (user.has_role(Role.CASEWORKER) and case.is_open and in_unit(user, case))
-        # Monitors follow the cases they opened; visits link more cases in a later issue.
-        or (user.has_role(Role.MONITOR) and case.created_by_id == user.id)
+        # Monitors follow the cases they opened and those of the visits they were on.
+        or (user.has_role(Role.MONITOR) and (
+            case.created_by_id == user.id
+            or (case.visit is not None and is_on_team(user, case.visit))
+        ))
     )
 
 
@@ -154,10 +172,15 @@ def can_work_on_case(user: User, case: Case) -> bool:
 
 
 def can_download_attachment(user: User, attachment: Attachment) -> bool:
-    """A file may name the complainant: only those who may see identities in its case, and
-    whoever uploaded it (they had the file in hand already)."""
+    """A file may name the complainant or an interviewee: only those who may see identities
+    in its case or visit, and whoever uploaded it (they had the file in hand already)."""
+    if attachment.visit is not None:
+        visit = attachment.visit
+        return can(user, P.READ_VISIT, visit) and (
+            can(user, P.SEE_INTERVIEWEES, visit) or attachment.uploaded_by_id == user.id
+        )
     case = attachment.case
-    return can_read_case(user, case) and (
+    return case is not None and can_read_case(user, case) and (
         can(user, P.SEE_IDENTITY, case) or attachment.uploaded_by_id == user.id
     )
 
@@ -272,6 +295,60 @@ def can_draft_letter(user: User, subject: Case | Recommendation | Letter) -> boo
     )
 
 
+def is_on_team(user: User, visit: Visit) -> bool:
+    return any(member.user_id == user.id for member in visit.members)
+
+
+def supervises_visit(user: User, visit: Visit) -> bool:
+    return user.has_role(Role.SUPERVISOR) and covers_region(user, visit.region)
+
+
+def can_read_visit(user: User, visit: Visit) -> bool:
+    """The team; the NPM's monitors and the supervisors of its region (a follow-up visit
+    builds on earlier ones); the region's caseworkers, who follow up its recommendations."""
+    return is_on_team(user, visit) or (
+        any(user.has_role(role) for role in (Role.SUPERVISOR, Role.MONITOR, Role.CASEWORKER))
+        and covers_region(user, visit.region)
+    )
+
+
+def can_record_visit(user: User, visit: Visit) -> bool:
+    """Plan, edit and record a visit: its team's monitors and the region's supervisor."""
+    return supervises_visit(user, visit) or (
+        user.has_role(Role.MONITOR) and is_on_team(user, visit)
+    )
+
+
+def can_see_interviewees(user: User, visit: Visit) -> bool:
+    """Who the team interviewed and named is known to the team and the region's supervisor
+    only: a leak could bring the reprisal the follow-up is there to prevent."""
+    return supervises_visit(user, visit) or is_on_team(user, visit)
+
+
+def can_record_violation(user: User, subject: Case | Visit | Violation) -> bool:
+    """Record or edit a violation: whoever works on its case, or records its visit."""
+    from casework.cases.models import Case
+    from casework.violations.models import Violation
+
+    if isinstance(subject, Violation):
+        return any(
+            can_record_violation(user, found_in)
+            for found_in in (subject.case, subject.visit) if found_in is not None
+        )
+    if isinstance(subject, Case):
+        return can_work_on_case(user, subject)
+    return can_record_visit(user, subject)
+
+
+def can_follow_court(user: User, subject: Case | CourtProceeding) -> bool:
+    """Record and update a case's court proceedings: its region's supervisor, and the lawyer
+    or caseworker assigned to it."""
+    from casework.courts.models import CourtProceeding
+
+    case = subject.case if isinstance(subject, CourtProceeding) else subject
+    return in_supervised_region(user, case) or is_assigned(user, case)
+
+
 CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.READ_CASE: can_read_case,
     P.ADD_NOTE: can_read_case,
@@ -296,6 +373,11 @@ OBJECT_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.KEEP_CORRESPONDENCE: can_read_letter,
     P.DRAFT_LETTER: can_draft_letter,
     P.SIGN_LETTER: supervises_letter,
+    P.READ_VISIT: can_read_visit,
+    P.RECORD_VISIT: can_record_visit,
+    P.SEE_INTERVIEWEES: can_see_interviewees,
+    P.RECORD_VIOLATION: can_record_violation,
+    P.FOLLOW_COURT: can_follow_court,
 }
 
 
@@ -362,7 +444,26 @@ def _other_case_reasons(user: User) -> list[sa.ColumnElement[bool]]:
         clauses.append(sa.and_(Case.status.in_(OPEN_STATUSES), unit))
     if user.has_role(Role.MONITOR):
         clauses.append(Case.created_by_id == user.id)
+        clauses.append(Case.visit_id.in_(_team_visit_ids(user)))
     return clauses
+
+
+def _team_visit_ids(user: User) -> sa.Select[int]:
+    from casework.visits.models import VisitMember
+
+    return sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
+
+
+def visible_visits_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_read_visit, for lists, the calendar and counts."""
+    from casework.visits.models import Visit
+
+    if not has_permission(user, P.READ_VISIT):
+        return sa.false()
+    clauses: list[sa.ColumnElement[bool]] = [Visit.id.in_(_team_visit_ids(user))]
+    if any(user.has_role(role) for role in (Role.SUPERVISOR, Role.MONITOR, Role.CASEWORKER)):
+        clauses.append(sa.true() if user.region is None else Visit.region == user.region)
+    return sa.or_(*clauses)
 
 
 def identity_cases_clause(user: User) -> sa.ColumnElement[bool]:

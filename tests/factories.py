@@ -17,6 +17,7 @@ from casework.cases.models import (
     Channel,
     PartyRole,
 )
+from casework.courts.models import CourtProceeding, ProceedingKind
 from casework.extensions import db
 from casework.people.iin import iin_check_digit
 from casework.people.models import Person
@@ -36,6 +37,8 @@ from casework.reference.models import (
     FacilityType,
 )
 from casework.reference.regions import Region
+from casework.violations.models import Violation, ViolationStatus
+from casework.visits.models import Visit, VisitMember, VisitStatus, VisitType
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -191,3 +194,78 @@ def make_recommendation(
     db.session.add(recommendation)
     db.session.flush()
     return recommendation
+
+
+def make_visit(
+    facility: Facility | None = None,
+    *,
+    team: tuple[User, ...] = (),
+    status: VisitStatus = VisitStatus.PLANNED,
+    starts_on: date = date(2026, 11, 10),
+    **kw,
+) -> Visit:
+    """A visit row; its leader (the first of `team`, or a new monitor) is on the team."""
+    n = next(_sequence)
+    facility = facility or make_facility(kw.pop("region", Region.ASTANA))
+    team = team or (make_user(Role.MONITOR, region=facility.region),)
+    visit = Visit(
+        reference=kw.pop("reference", f"NPM-2026-{n:04d}"),
+        facility=facility,
+        region=facility.region,
+        type=kw.pop("type", VisitType.PLANNED),
+        status=status,
+        starts_on=starts_on,
+        ends_on=kw.pop("ends_on", starts_on),
+        leader=team[0],
+        created_by=kw.pop("created_by", team[0]),
+        **kw,
+    )
+    visit.members = [VisitMember(user=user) for user in team]
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def make_violation(
+    *, case: Case | None = None, visit: Visit | None = None, **kw
+) -> Violation:
+    """A violation row found in `case` or on `visit` (a new visit when neither is given)."""
+    if case is None and visit is None:
+        visit = make_visit()
+    where = visit if visit is not None else case
+    assert where is not None
+    facility = kw.pop("facility", where.facility)
+    violation = Violation(
+        case=case,
+        visit=visit,
+        facility=facility,
+        region=kw.pop("region", where.region),
+        category=kw.pop("category", None) or make_category(),
+        legal_basis=kw.pop("legal_basis", "UNCAT art. 16"),
+        description=kw.pop("description", "Cells without daylight."),
+        found_on=kw.pop("found_on", visit.starts_on if visit is not None else date(2026, 11, 2)),
+        people_affected=kw.pop("people_affected", 4),
+        status=kw.pop("status", ViolationStatus.ALLEGED),
+        recorded_by=kw.pop("recorded_by", None) or make_user(Role.MONITOR),
+        **kw,
+    )
+    db.session.add(violation)
+    db.session.flush()
+    return violation
+
+
+def make_proceeding(case: Case | None = None, **kw) -> CourtProceeding:
+    """A court proceeding row of `case` (a new parole follow-up case when none is given)."""
+    case = case or make_case()
+    proceeding = CourtProceeding(
+        case=case,
+        region=case.region,
+        court=kw.pop("court", None) or make_authority(type=AuthorityType.COURT),
+        kind=kw.pop("kind", ProceedingKind.PAROLE),
+        petition_on=kw.pop("petition_on", date(2026, 10, 1)),
+        recorded_by=kw.pop("recorded_by", None) or case.created_by,
+        **kw,
+    )
+    db.session.add(proceeding)
+    db.session.flush()
+    return proceeding

@@ -33,8 +33,10 @@ def size_text(size: int) -> str:
 
 
 def document_number(attachment: Attachment) -> int:
-    """1 for the case's first file, 2 for the next: stable as files are added."""
-    ids = sorted(a.id for a in attachment.case.attachments)
+    """1 for the case's (or visit's) first file, 2 for the next: stable as files are added."""
+    owner = attachment.case or attachment.visit
+    assert owner is not None  # noqa: S101 - the attachments table's CHECK
+    ids = sorted(a.id for a in owner.attachments)
     return ids.index(attachment.id) + 1
 
 

@@ -14,13 +14,26 @@ from casework.extensions import Model
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
+    from casework.visits.models import Visit
 
 
 class Attachment(Model):
     __tablename__ = "attachments"
+    __table_args__ = (
+        sa.CheckConstraint("(case_id IS NULL) <> (visit_id IS NULL)", name="in_case_or_visit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # A case's file, or the evidence of a violation a visit found (which has no case).
+    case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    visit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="CASCADE"), index=True
+    )
+    violation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("violations.id", ondelete="CASCADE"), index=True
+    )
     file_name: Mapped[str] = mapped_column(sa.String(255))
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
@@ -39,4 +52,5 @@ class Attachment(Model):
 
     uploaded_by: Mapped[User] = relationship()
     # Read-only: a file is added through Case.attachments; permission checks need its case.
-    case: Mapped[Case] = relationship(viewonly=True)
+    case: Mapped[Case | None] = relationship(viewonly=True)
+    visit: Mapped[Visit | None] = relationship(viewonly=True)

@@ -21,7 +21,10 @@ from casework.reference.regions import Region
 
 if TYPE_CHECKING:
     from casework.attachments.models import Attachment
+    from casework.courts.models import CourtProceeding
     from casework.recommendations.models import Recommendation
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
 
 
 class CaseKind(LabelledEnum):
@@ -114,6 +117,8 @@ class Case(TimestampMixin, Model):
     is_urgent: Mapped[bool] = mapped_column(default=False)
     is_anonymous: Mapped[bool] = mapped_column(default=False)
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    # The visit that found it, or whose interviewee alleged a reprisal: its team reads the case.
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
     region: Mapped[Region] = mapped_column(enum_column(Region), index=True)
     status: Mapped[CaseStatus] = mapped_column(
         enum_column(CaseStatus), default=CaseStatus.REGISTERED, index=True
@@ -131,6 +136,7 @@ class Case(TimestampMixin, Model):
 
     facility: Mapped[Facility | None] = relationship()
     referred_to: Mapped[Authority | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
     created_by: Mapped[User] = relationship()
     categories: Mapped[list[Category]] = relationship(secondary=case_categories)
     parties: Mapped[list[CaseParty]] = relationship(
@@ -150,6 +156,12 @@ class Case(TimestampMixin, Model):
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id.desc()")
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="case", order_by="Recommendation.id"
+    )
+    violations: Mapped[list[Violation]] = relationship(
+        back_populates="case", order_by="Violation.id"
+    )
+    court_proceedings: Mapped[list[CourtProceeding]] = relationship(
+        back_populates="case", order_by="CourtProceeding.petition_on"
     )
 
     @property
@@ -246,6 +258,8 @@ class EventKind(LabelledEnum):
     PARTY_EDITED = "party_edited"
     RECOMMENDATION = "recommendation"
     LETTER = "letter"
+    VIOLATION = "violation"
+    COURT = "court"
 
     @classmethod
     def _labels(cls):
@@ -265,6 +279,8 @@ class EventKind(LabelledEnum):
             "party_edited": _l("Party details changed"),
             "recommendation": _l("Recommendation"),
             "letter": _l("Letter"),
+            "violation": _l("Violation"),
+            "court": _l("Court proceeding"),
         }
 
 

@@ -29,6 +29,8 @@ from casework.reference.regions import Region
 if TYPE_CHECKING:
     from casework.attachments.models import Attachment
     from casework.cases.models import Case
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
 
 
 def recommendation_label(number: str | None, recommendation_id: int) -> str:
@@ -58,6 +60,7 @@ class Recommendation(TimestampMixin, Model):
     )
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
     # The finding's category: with the facility it detects repeat findings.
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
     region: Mapped[Region] = mapped_column(enum_column(Region), index=True)
@@ -95,6 +98,11 @@ class Recommendation(TimestampMixin, Model):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     repeat_of: Mapped[Recommendation | None] = relationship(remote_side=[id])
+    visit: Mapped[Visit | None] = relationship()
+    violations: Mapped[list[Violation]] = relationship(
+        secondary="recommendation_violations", back_populates="recommendations",
+        order_by="Violation.id",
+    )
     replies: Mapped[list[Reply]] = relationship(
         back_populates="recommendation", order_by="Reply.received_on.desc(), Reply.id.desc()",
         cascade="all, delete-orphan",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.database import TimestampMixin, enum_column
+from casework.database import TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.extensions import Model
 from casework.labels import LabelledEnum
 from casework.reference.regions import Region
+
+if TYPE_CHECKING:
+    from casework.visits.models import Visit
 
 
 class FacilityType(LabelledEnum):
@@ -126,9 +130,31 @@ class Facility(TimestampMixin, Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     authority: Mapped[Authority | None] = relationship()
+    cctv_changes: Mapped[list[CctvChange]] = relationship(
+        back_populates="facility", order_by="CctvChange.changed_on.desc(), CctvChange.id.desc()"
+    )
 
     def __str__(self) -> str:
         return self.name
+
+
+class CctvChange(Model):
+    """A recorded change of a facility's CCTV coverage: the facility page's history."""
+
+    __tablename__ = "facility_cctv_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    coverage: Mapped[CctvCoverage] = mapped_column(enum_column(CctvCoverage))
+    changed_on: Mapped[date]
+    # The visit that saw it, when a visit did; otherwise an admin's edit or an import.
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facility: Mapped[Facility] = relationship(back_populates="cctv_changes")
+    visit: Mapped[Visit | None] = relationship()
 
 
 class Category(Model):

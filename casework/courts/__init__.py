@@ -1,0 +1,1 @@
+"""Court proceedings, hearings and the lawyers' hearing calendar."""

@@ -1,0 +1,1 @@
+"""Statistics for a period and region, and the annual report."""

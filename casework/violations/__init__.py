@@ -1,0 +1,1 @@
+"""Violations found on visits or alleged in complaints, and the facility page."""

@@ -1,0 +1,3 @@
+"""Pages of the visits feature."""
+
+from casework.visits.blueprint import bp  # noqa: F401 - the routes below register on it
