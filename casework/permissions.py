@@ -98,8 +98,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.LAWYER: frozenset(_CASE_READERS | {P.SEE_IDENTITY, P.FOLLOW_COURT}),
     # No people search: a monitor may not identify anyone without consent (§5).
+    # Monitors draft the recommendations of the visits they record (their own drafts only).
     Role.MONITOR: frozenset(
         _CASE_READERS | {P.REGISTER_CASE, P.VIEW_STATISTICS} | _VISIT_TEAM
+        | _RECOMMENDATION_WRITERS
     ),
     Role.AUDITOR: frozenset({P.VIEW_STATISTICS}),
 }
@@ -220,11 +222,14 @@ def supervises_recommendation(user: User, recommendation: Recommendation) -> boo
 
 
 def can_read_recommendation(user: User, recommendation: Recommendation) -> bool:
-    """Whoever reads its case, its region's supervisor, and the caseworker following it up."""
+    """Whoever reads its case or its visit, its region's supervisor, and the caseworker
+    following it up."""
     return (
         supervises_recommendation(user, recommendation)
         or recommendation.owner_id == user.id
         or (recommendation.case is not None and can_read_case(user, recommendation.case))
+        or (recommendation.visit is not None and has_permission(user, P.READ_VISIT)
+            and can_read_visit(user, recommendation.visit))
     )
 
 
@@ -236,10 +241,15 @@ def can_follow_up_recommendation(user: User, recommendation: Recommendation) -> 
 
     if supervises_recommendation(user, recommendation):
         return True
-    is_draft = recommendation.record_status is RecordStatus.DRAFT
-    return user.has_role(Role.CASEWORKER) and can_read_recommendation(user, recommendation) and (
+    if not can_read_recommendation(user, recommendation):
+        return False
+    drafts_it = (recommendation.record_status is RecordStatus.DRAFT
+                 and user.id == recommendation.drafted_by_id)
+    if user.has_role(Role.MONITOR) and drafts_it:
+        return True  # a visit's monitor edits their own draft, and no more
+    return user.has_role(Role.CASEWORKER) and (
         user.id == recommendation.owner_id
-        or (is_draft and user.id == recommendation.drafted_by_id)
+        or drafts_it
         or (recommendation.case is not None and is_assigned(user, recommendation.case))
     )
 
@@ -340,6 +350,16 @@ def can_record_violation(user: User, subject: Case | Visit | Violation) -> bool:
     return can_record_visit(user, subject)
 
 
+def can_draft_recommendation(user: User, subject: Case | Visit) -> bool:
+    """Draft a recommendation from a case (whoever works on it) or a visit (whoever records
+    it)."""
+    from casework.cases.models import Case
+
+    if isinstance(subject, Case):
+        return can_work_on_case(user, subject)
+    return can_record_visit(user, subject)
+
+
 def can_follow_court(user: User, subject: Case | CourtProceeding) -> bool:
     """Record and update a case's court proceedings: its region's supervisor, and the lawyer
     or caseworker assigned to it."""
@@ -361,12 +381,12 @@ CASE_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.ASSIGN_CASE: in_supervised_region,
     P.EXTEND_DEADLINE: in_supervised_region,
     P.VIEW_CASE_AUDIT: in_supervised_region,
-    P.DRAFT_RECOMMENDATION: can_work_on_case,
 }
 # Rules on objects inside a case that need more than the case to decide.
 OBJECT_RULES: dict[Permission, Callable[[Any, Any], bool]] = {
     P.DOWNLOAD_ATTACHMENT: can_download_attachment,
     P.READ_RECOMMENDATION: can_read_recommendation,
+    P.DRAFT_RECOMMENDATION: can_draft_recommendation,
     P.FOLLOW_UP_RECOMMENDATION: can_follow_up_recommendation,
     P.ISSUE_RECOMMENDATION: supervises_recommendation,
     P.READ_LETTER: can_read_letter,
@@ -507,6 +527,7 @@ def visible_recommendations_clause(user: User) -> sa.ColumnElement[bool]:
     """The SQL counterpart of can_read_recommendation, for the register and the dashboard."""
     from casework.cases.models import Case
     from casework.recommendations.models import Recommendation
+    from casework.visits.models import Visit
 
     if not has_permission(user, P.READ_RECOMMENDATION):
         return sa.false()
@@ -522,4 +543,8 @@ def visible_recommendations_clause(user: User) -> sa.ColumnElement[bool]:
     ]
     if user.has_role(Role.SUPERVISOR):
         clauses.append(Recommendation.region == user.region)
+    if has_permission(user, P.READ_VISIT):
+        clauses.append(Recommendation.visit_id.in_(
+            sa.select(Visit.id).where(visible_visits_clause(user))
+        ))
     return sa.or_(*clauses)

@@ -7,8 +7,9 @@ and its case timeline event, and leaves the commit to the caller so that both ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -48,6 +49,10 @@ from casework.recommendations.models import (
 from casework.reference.models import Authority, Category, Facility
 from casework.refusals import InvalidTransition, NotAllowed, Refusal
 from casework.workdays import WorkingCalendar
+
+if TYPE_CHECKING:
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
 
 P = Permission
 
@@ -94,7 +99,7 @@ def _text(value: str | None, field: str, message: str) -> str:
 
 
 def draft(
-    case: Case,
+    subject: Case | Visit,
     *,
     actor: User,
     text: str,
@@ -103,29 +108,42 @@ def draft(
     priority: Priority = Priority.MEDIUM,
     facility: Facility | None = None,
     category: Category | None = None,
+    violations: Sequence[Violation] = (),
 ) -> Recommendation:
-    """A caseworker's (or supervisor's) draft; it binds nobody until a supervisor issues it."""
-    _require(can(actor, P.DRAFT_RECOMMENDATION, case))
-    if not case.is_open:
+    """A draft from a case (a caseworker's or a supervisor's) or from a visit (its team's);
+    it binds nobody until a supervisor issues it. `violations` are the findings it answers,
+    all of the same case or visit."""
+    _require(can(actor, P.DRAFT_RECOMMENDATION, subject))
+    from_case = isinstance(subject, Case)
+    if isinstance(subject, Case) and not subject.is_open:
         raise Refusal(_("A closed case gets no new recommendations."))
+    if not isinstance(subject, Case) and not subject.has_taken_place:
+        raise Refusal(_("Recommendations follow a visit that has taken place."))
+    for violation in violations:
+        if (violation.case if from_case else violation.visit) is not subject:
+            raise Refusal(_("Link only the violations found in this case or visit."),
+                          field="violation_ids")
     recommendation = Recommendation(
-        case=case, region=case.region, authority=authority, facility=facility or case.facility,
+        case=subject if from_case else None, visit=None if from_case else subject,
+        region=subject.region, authority=authority, facility=facility or subject.facility,
         category=category, scope=scope, priority=priority,
         text=_text(text, "text", _("Write the recommendation.")),
-        drafted_by=actor, owner=_default_owner(case, actor),
+        drafted_by=actor, owner=_default_owner(subject, actor), violations=list(violations),
     )
     db.session.add(recommendation)
     db.session.flush()
     _log(recommendation, AuditAction.RECOMMENDATION_DRAFTED, actor=actor, step="drafted",
-         changes=diff({}, recommendation.snapshot()))
+         changes={**diff({}, recommendation.snapshot()),
+                  "violation_ids": [violation.id for violation in violations]})
     return recommendation
 
 
-def _default_owner(case: Case, actor: User) -> User:
-    """Whoever follows the recommendation up: the drafting caseworker, or else the case's."""
-    if actor.has_role(Role.CASEWORKER):
+def _default_owner(subject: Case | Visit, actor: User) -> User:
+    """Whoever follows the recommendation up: the drafting caseworker, or else the case's
+    (a supervisor hands a visit's recommendations to a caseworker when issuing them)."""
+    if actor.has_role(Role.CASEWORKER) or not isinstance(subject, Case):
         return actor
-    caseworkers = [a.user for a in case.assignments if a.user.has_role(Role.CASEWORKER)]
+    caseworkers = [a.user for a in subject.assignments if a.user.has_role(Role.CASEWORKER)]
     return caseworkers[0] if caseworkers else actor
 
 

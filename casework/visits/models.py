@@ -111,6 +111,10 @@ class Visit(TimestampMixin, Model):
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id.desc()")
 
     @property
+    def has_taken_place(self) -> bool:
+        return self.status in (VisitStatus.CONDUCTED, VisitStatus.COMPLETED)
+
+    @property
     def team(self) -> list[User]:
         return [member.user for member in self.members]
 
