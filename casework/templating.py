@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from casework.navigation import main_navigation
 from casework.permissions import Permission, can
 
 
@@ -41,6 +42,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
     app.add_template_global(url_with)
+    app.add_template_global(main_navigation)
 
     @app.context_processor
     def permission_helpers() -> dict:
