@@ -106,8 +106,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({P.VIEW_STATISTICS}),
 }
 
-# Endpoints reachable without signing in; everything else is behind the sign-in gate.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "i18n.set_language"})
+# Endpoints reachable without signing in; everything else is behind the sign-in gate. The
+# calendar feed is opened by calendar programs: its secret address is the credential.
+PUBLIC_ENDPOINTS = frozenset(
+    {"accounts.login", "static", "i18n.set_language", "courts.calendar_feed"}
+)
 
 
 def role_permissions(user: User) -> frozenset[Permission]:

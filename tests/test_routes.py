@@ -25,6 +25,8 @@ from casework.attachments import storage
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.models import Case, CaseTask, DeadlineExtension, Note, TaskKind
+from casework.courts.models import CourtProceeding, Hearing
+from casework.database import utcnow
 from casework.extensions import db
 from casework.letters.models import (
     IncomingDocument,
@@ -45,29 +47,48 @@ from casework.recommendations.lifecycle import RecordStatus
 from casework.recommendations.models import Recommendation
 from casework.reference.models import CalendarDay, CalendarDayKind, Language
 from casework.reference.regions import Region
+from casework.violations.models import Violation
+from casework.visits.models import (
+    Interviewee,
+    NpmParticipant,
+    Obstruction,
+    ObstructionKind,
+    Visit,
+    VisitStatus,
+)
 from tests import factories
 
 # URL arguments that point into a case: access to them follows the case's object rules.
 CASE_ARGUMENTS = frozenset(
     {"case_id", "attachment_id", "task_id", "note_id", "party_id", "extension_id",
-     "recommendation_id", "letter_id", "document_id"}
+     "recommendation_id", "letter_id", "document_id", "proceeding_id", "hearing_id",
+     "violation_id"}
 )
+# URL arguments that point into a visit: access follows the visit's object rules.
+VISIT_ARGUMENTS = frozenset({"visit_id", "interviewee_id", "obstruction_id"})
 # Objects with rules of their own (OBJECT_RULES), by the URL argument naming them; a route
 # naming an object inside a case is judged on that object rather than on the case.
 ARGUMENT_MODELS = {
     "attachment_id": Attachment, "recommendation_id": Recommendation, "letter_id": Letter,
-    "document_id": IncomingDocument, "case_id": Case,
+    "document_id": IncomingDocument, "case_id": Case, "proceeding_id": CourtProceeding,
+    "violation_id": Violation,
 }
 OTHER_ARGUMENTS = frozenset(
-    {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id"}
+    {"user_id", "day_id", "person_id", "facility_id", "authority_id", "category_id",
+     "participant_id"}
 )
-# Arguments that are not database ids: a letter kind, a language, a bundled asset.
-FIXED_ARGUMENTS = {"kind": "reminder", "language": "ru", "filename": "letter.css"}
+# Arguments that are not database ids: a letter kind, a language, a bundled asset, the secret
+# of a calendar feed (an unknown one: the feed answers 404 to everybody).
+FIXED_ARGUMENTS = {
+    "kind": "reminder", "language": "ru", "filename": "letter.css", "token": "no-such-feed",
+}
 # Reading a confidential file is itself audited: the only write a GET may make.
 READ_AUDITS = frozenset({
     AuditAction.ATTACHMENT_DOWNLOADED, AuditAction.PEOPLE_SEARCHED,
     AuditAction.RECOMMENDATIONS_EXPORTED, AuditAction.LETTER_DOWNLOADED,
     AuditAction.CORRESPONDENCE_EXPORTED, AuditAction.IDENTITY_REVEALED,
+    AuditAction.VISIT_REPORT_DOWNLOADED, AuditAction.STATISTICS_EXPORTED,
+    AuditAction.ANNUAL_REPORT_BUILT,
 })
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -105,13 +126,45 @@ def _case_objects(case: Case, author: User) -> dict[str, int]:
         case, record_status=RecordStatus.ISSUED, drafted_by=author
     )
     letter, document = _signed_letter_with_reply(case, author)
+    proceeding = factories.make_proceeding(case)
+    hearing = Hearing(proceeding=proceeding, starts_at=utcnow(), recorded_by=author)
+    violation = factories.make_violation(case=case, recorded_by=author)
+    db.session.add(hearing)
+    db.session.flush()
     return {
+        "proceeding_id": proceeding.id, "hearing_id": hearing.id, "violation_id": violation.id,
         "recommendation_id": recommendation.id,
         "letter_id": letter.id, "document_id": document.id, **FIXED_ARGUMENTS,
         "case_id": case.id, "party_id": party.id, "attachment_id": attachment.id,
         "task_id": task.id, "note_id": note.id, "extension_id": extension.id,
         "person_id": party.person_id,
     }
+
+
+def _participant() -> NpmParticipant:
+    participant = NpmParticipant(
+        full_name="Aliya Nurlanovna Seitova", organisation="Public Council",
+        declaration_signed_on=date(2026, 1, 15),
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def _visit_objects(visit: Visit) -> dict[str, int]:
+    """A named interviewee and an obstruction on `visit`, by URL argument."""
+    interviewee = Interviewee(
+        visit=visit, number=1, person=factories.make_person(), recorded_by=visit.leader,
+        next_check_in_on=date(2026, 11, 20),
+    )
+    obstruction = Obstruction(
+        visit=visit, kind=ObstructionKind.ACCESS_DELAYED, occurred_on=visit.starts_on,
+        delay_minutes=40, recorded_by=visit.leader,
+    )
+    db.session.add_all([interviewee, obstruction])
+    db.session.flush()
+    return {"visit_id": visit.id, "interviewee_id": interviewee.id,
+            "obstruction_id": obstruction.id}
 
 
 def _signed_letter_with_reply(case: Case, author: User) -> tuple[Letter, IncomingDocument]:
@@ -157,10 +210,23 @@ def world(app: Flask) -> World:
         "facility_id": factories.make_facility().id,
         "authority_id": factories.make_authority().id,
         "category_id": factories.make_category().id,
+        "participant_id": _participant().id,
     }
+    # A visit the monitor leads in the case's region, and one elsewhere by another team.
+    visit = factories.make_visit(
+        factories.make_facility(Region.ASTANA), team=(users[Role.MONITOR],),
+        status=VisitStatus.CONDUCTED,
+    )
+    foreign_visit = factories.make_visit(
+        factories.make_facility(Region.ALMATY_CITY),
+        team=(factories.make_user(Role.MONITOR, region=Region.ALMATY_CITY),),
+        status=VisitStatus.CONDUCTED,
+    )
     world = World(users=users, case=case, foreign_case=foreign_case)
-    world.ids = {**shared, **_case_objects(case, users[Role.CASEWORKER])}
-    world.foreign_ids = {**shared, **_case_objects(foreign_case, colleague)}
+    world.ids = {**shared, **_case_objects(case, users[Role.CASEWORKER]),
+                 **_visit_objects(visit)}
+    world.foreign_ids = {**shared, **_case_objects(foreign_case, colleague),
+                         **_visit_objects(foreign_visit)}
     db.session.commit()
     return world
 
@@ -197,6 +263,9 @@ def expected_allowed(
     the rule on the object inside the case that the URL names)."""
     if not has_permission(user, permission):
         return False
+    if VISIT_ARGUMENTS & set(rule.arguments):
+        visit = db.session.get(Visit, ids["visit_id"])
+        return OBJECT_RULES[permission](user, visit)
     if not CASE_ARGUMENTS & set(rule.arguments):
         return True
     if permission in OBJECT_RULES:
