@@ -34,7 +34,7 @@ MAIN_NAV = (
     NavEntry("recommendations.register", _l("Recommendations"), P.READ_RECOMMENDATION,
              ("recommendations.register", "recommendations.show")),
     NavEntry("visits.index", _l("Visits"), P.READ_VISIT, ("visits.",)),
-    NavEntry("courts.hearings", _l("Hearings"), P.FOLLOW_COURT, ("courts.",)),
+    NavEntry("courts.my_hearings", _l("My hearings"), P.FOLLOW_COURT, ("courts.",)),
     NavEntry("letters.register", _l("Correspondence"), P.KEEP_CORRESPONDENCE,
              ("letters.register", "letters.incoming")),
     NavEntry("reports.statistics", _l("Statistics"), P.VIEW_STATISTICS, ("reports.",)),
