@@ -363,6 +363,14 @@ def can_draft_recommendation(user: User, subject: Case | Visit) -> bool:
     return can_record_visit(user, subject)
 
 
+def can_read_violation(user: User, violation: Violation) -> bool:
+    """Whoever reads its case or its visit."""
+    return (
+        (violation.case is not None and can(user, P.READ_CASE, violation.case))
+        or (violation.visit is not None and can(user, P.READ_VISIT, violation.visit))
+    )
+
+
 def can_follow_court(user: User, subject: Case | CourtProceeding) -> bool:
     """Record and update a case's court proceedings: its region's supervisor, and the lawyer
     or caseworker assigned to it."""
@@ -551,3 +559,15 @@ def visible_recommendations_clause(user: User) -> sa.ColumnElement[bool]:
             sa.select(Visit.id).where(visible_visits_clause(user))
         ))
     return sa.or_(*clauses)
+
+
+def visible_violations_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_read_violation, for lists and counts."""
+    from casework.cases.models import Case
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
+
+    return sa.or_(
+        Violation.case_id.in_(sa.select(Case.id).where(visible_cases_clause(user))),
+        Violation.visit_id.in_(sa.select(Visit.id).where(visible_visits_clause(user))),
+    )

@@ -18,6 +18,7 @@ from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
 from casework.cases.models import Case, CaseAssignment, CaseParty, DeadlineExtension
+from casework.courts.models import CourtProceeding
 from casework.database import office_today
 from casework.extensions import db
 from casework.paging import Page, paginate
@@ -26,6 +27,7 @@ from casework.recommendations.models import Recommendation
 from casework.reference.models import Authority, Category, Facility
 from casework.reference.regions import Region
 from casework.templating import format_day
+from casework.violations.models import Violation
 
 UNASSIGNED = 0  # the assignee filter's value for "nobody assigned"
 
@@ -118,6 +120,13 @@ def load_case(case_id: int) -> Case | None:
             selectinload(Case.extensions).joinedload(DeadlineExtension.extended_by),
             selectinload(Case.attachments).joinedload(Attachment.uploaded_by),
             selectinload(Case.recommendations).joinedload(Recommendation.authority),
+            selectinload(Case.violations).options(
+                joinedload(Violation.category), joinedload(Violation.facility)
+            ),
+            selectinload(Case.court_proceedings).options(
+                joinedload(CourtProceeding.court), joinedload(CourtProceeding.lawyer),
+                selectinload(CourtProceeding.hearings),
+            ),
         )
     )
 

@@ -14,11 +14,13 @@ from casework.audit import _jsonable
 from casework.cases.lifecycle import TRANSITIONS, CaseStatus, Outcome
 from casework.cases.models import AssignmentRole, Case, Event, EventKind, TaskKind
 from casework.cases.queries import FIELD_LABELS
+from casework.courts.display import event_lines as court_event_lines
 from casework.extensions import db
 from casework.letters.display import event_lines as letter_event_lines
 from casework.parties.display import event_lines as party_event_lines
 from casework.recommendations.display import event_lines as recommendation_event_lines
 from casework.templating import format_day
+from casework.violations.display import event_lines as violation_event_lines
 
 
 def add_event(case: Case, kind: EventKind, *, actor: User | None, **data: Any) -> Event:
@@ -34,6 +36,10 @@ def describe(event: Event) -> list[str]:
         return recommendation_event_lines(event)
     if event.kind is EventKind.LETTER:
         return letter_event_lines(event)
+    if event.kind is EventKind.VIOLATION:
+        return violation_event_lines(event)
+    if event.kind is EventKind.COURT:
+        return court_event_lines(event)
     lines: list[str] = []
     if "from" in data and "to" in data and event.kind is EventKind.TRANSITION:
         lines.append(_("%(old)s → %(new)s", old=CaseStatus(data["from"]).label,

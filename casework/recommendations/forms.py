@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from casework.attachments.forms import validate_uploads
 from casework.cases.forms import optional_id, options, prefix_ids
 from casework.database import office_today
 from casework.extensions import db
+from casework.forms import MultiCheckboxField
 from casework.permissions import Permission, can
 from casework.recommendations import queries, services
 from casework.recommendations.deadlines import IMPLEMENTATION_PERIODS
@@ -46,6 +48,8 @@ from casework.templating import format_day
 
 if TYPE_CHECKING:
     from casework.cases.models import Case
+    from casework.violations.models import Violation
+    from casework.visits.models import Visit
 
 P = Permission
 CHOOSE = _l("Choose…")
@@ -115,6 +119,54 @@ class DraftForm(FlaskForm):
 
 class EditDraftForm(DraftForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def _finding_order(violation: Violation) -> tuple[date, int]:
+    return violation.found_on, violation.id
+
+
+class VisitDraftForm(DraftForm):
+    """A draft from a visit's findings: the violations it answers are ticked."""
+
+    violation_ids = MultiCheckboxField(
+        _l("Findings it answers"), coerce=optional_id,
+        invalid_value_message=_l("Link only this visit's findings."),
+        invalid_choice_message=_l("These are not findings of this visit: %(value)s."),
+    )
+
+    @classmethod
+    def visit_defaults(cls, visit: Visit, ticked_ids: Iterable[int]) -> dict[str, Any]:
+        """The visit's facility, the findings ticked on its page and the first one's category
+        (in the page's order)."""
+        wanted = set(ticked_ids)
+        ticked = sorted((v for v in visit.violations if v.id in wanted), key=_finding_order)
+        return {"facility": visit.facility_id,
+                "category": ticked[0].category_id if ticked else None,
+                "violation_ids": [v.id for v in ticked]}
+
+    def prepare_for_visit(self, user: User, visit: Visit) -> VisitDraftForm:
+        self.prepare(user, None)
+        findings = sorted(visit.violations, key=_finding_order)
+        own = sorted({v.category_id: v.category for v in findings}.values(),
+                     key=lambda c: (c.position, c.id))
+        _own, others = queries.categories_for(None)
+        groups = ((_l("The visit's findings"), own),
+                  (_l("Other categories"), [c for c in others if c not in own]))
+        self.category.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(c.id), c.name, optgroup=str(group))
+            for group, rows in groups
+            for c in rows
+        ]
+        self.violation_ids.choices = options(
+            (v.id, _("%(category)s, %(day)s (%(status)s): %(basis)s", category=v.category.name,
+                     day=format_day(v.found_on), status=v.status.label, basis=v.legal_basis))
+            for v in findings
+        )
+        return self
+
+    def chosen_violations(self, visit: Visit) -> list[Violation]:
+        chosen = set(self.violation_ids.data or [])
+        return sorted((v for v in visit.violations if v.id in chosen), key=_finding_order)
 
 
 # -- the actions on the recommendation's page -------------------------------------------------

@@ -1,6 +1,6 @@
-"""A recommendation's own pages: drafting it from its case, its page with everything about it,
-editing a draft, and the actions on it (record steps, replies, verifications, deadlines,
-reassignment, follow-up).
+"""A recommendation's own pages: drafting it from its case or from a visit's findings, its page
+with everything about it, editing a draft, and the actions on it (record steps, replies,
+verifications, deadlines, reassignment, follow-up).
 
 Views stay thin like the case pages: check the form, call one service, commit, flash, redirect.
 A refused action changes nothing and says why, next to the field at fault when there is one.
@@ -36,6 +36,7 @@ from casework.recommendations.forms import (
     ReplyForm,
     StepForm,
     VerifyForm,
+    VisitDraftForm,
     page_forms,
 )
 from casework.recommendations.lifecycle import RECORD_STEPS_BY_ACTION, Implementation, RecordStatus
@@ -47,6 +48,8 @@ from casework.recommendations.models import (
     VerificationMethod,
 )
 from casework.refusals import Refusal
+from casework.violations.links import visit_or_facility_url
+from casework.visits.models import Visit
 
 P = Permission
 
@@ -121,6 +124,41 @@ def new(case_id: int):
     return _to_page(recommendation)
 
 
+@bp.route("/visits/<int:visit_id>/recommendations/new", methods=["GET", "POST"])
+@requires(P.DRAFT_RECOMMENDATION)
+def new_for_visit(visit_id: int):
+    """A draft from a visit's findings: `?violation=<id>` (repeated) ticks the findings chosen
+    on the visit's page."""
+    visit = db.get_or_404(Visit, visit_id)
+    authorize(can(current_user, P.DRAFT_RECOMMENDATION, visit))
+    back = visit_or_facility_url(visit)
+    if not visit.has_taken_place:
+        flash(_("Recommendations follow a visit that has taken place."), "error")
+        return redirect(back)
+    if request.method == "POST":
+        form = VisitDraftForm()
+    else:
+        ticked = [int(value) for value in request.args.getlist("violation")
+                  if value.isascii() and value.isdigit() and len(value) < 19]
+        form = VisitDraftForm(data=VisitDraftForm.visit_defaults(visit, ticked))
+    form.prepare_for_visit(_actor(), visit)
+    if not form.validate_on_submit():
+        return _form_page(form, None, status=400 if form.is_submitted() else 200, visit=visit)
+    try:
+        recommendation = services.draft(visit, actor=_actor(), **form.values(),
+                                        violations=form.chosen_violations(visit))
+    except Refusal as error:
+        db.session.rollback()
+        if not show_on_field(form, error):
+            flash(error.message, "error")
+            return redirect(back)
+        return _form_page(form, None, status=400, visit=visit)
+    db.session.commit()
+    flash(_("Draft saved. A supervisor other than its author approves and issues it."),
+          "success")
+    return _to_page(recommendation)
+
+
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
 @requires(P.FOLLOW_UP_RECOMMENDATION)
 def edit(recommendation_id: int):
@@ -181,9 +219,11 @@ def _form_page(
     *,
     status: int,
     saved: Recommendation | None = None,
+    visit: Visit | None = None,
 ) -> tuple[str, int]:
     page = render_template("recommendations/form.html", form=form, case=case,
-                           recommendation=recommendation, saved=saved)
+                           recommendation=recommendation, saved=saved,
+                           visit=visit or (recommendation.visit if recommendation else None))
     return page, status
 
 
