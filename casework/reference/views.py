@@ -1,16 +1,21 @@
-"""Admin screens for reference data: the working-day calendar."""
+"""Admin screens for reference data: the index page, the working-day calendar and the list
+of categories. Facilities, authorities, the CSV imports and the NPM participants have view
+modules of their own, imported at the end so that their routes register on the blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from casework.database import office_today
 from casework.extensions import db
 from casework.permissions import Permission, requires
+from casework.reference.blueprint import bp
 from casework.reference.forms import CalendarDayForm
 from casework.reference.models import CalendarDay, CalendarDayKind
+from casework.reference.queries import categories as all_categories
+from casework.reference.queries import reference_counts
 from casework.reference.services import (
     CalendarDayError,
     calendar_days_of,
@@ -19,9 +24,22 @@ from casework.reference.services import (
     save_calendar_day,
 )
 
-bp = Blueprint("reference", __name__)
+__all__ = ["bp"]
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@bp.get("/admin/reference")
+@requires(Permission.MANAGE_REFERENCE)
+def index():
+    """Where the admin finds every list of reference data, with how much each holds."""
+    return render_template("reference/index.html", counts=reference_counts())
+
+
+@bp.get("/admin/categories")
+@requires(Permission.MANAGE_REFERENCE)
+def categories():
+    return render_template("reference/categories.html", categories=all_categories())
 
 
 def _year() -> int:
@@ -65,3 +83,14 @@ def delete_day(day_id: int):
     db.session.commit()
     flash(gettext("The day was removed from the calendar."), "success")
     return redirect(url_for(".calendar", year=year))
+
+
+# The other screens register their routes on `bp` when imported.
+from casework.reference import (  # noqa: E402
+    authority_views,  # noqa: F401
+    facility_views,  # noqa: F401
+    import_views,  # noqa: F401
+    participant_views,
+)
+
+bp.register_blueprint(participant_views.bp)
