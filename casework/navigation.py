@@ -34,6 +34,8 @@ MAIN_NAV = (
     NavEntry("recommendations.register", _l("Recommendations"), P.READ_RECOMMENDATION,
              ("recommendations.register", "recommendations.show")),
     NavEntry("visits.index", _l("Visits"), P.READ_VISIT, ("visits.",)),
+    NavEntry("violations.index", _l("Violations"), P.READ_VISIT,
+             ("violations.index", "violations.show", "violations.facility")),
     NavEntry("courts.my_hearings", _l("My hearings"), P.FOLLOW_COURT, ("courts.",)),
     NavEntry("letters.register", _l("Correspondence"), P.KEEP_CORRESPONDENCE,
              ("letters.register", "letters.incoming")),
@@ -42,6 +44,8 @@ MAIN_NAV = (
     NavEntry("reference.index", _l("Reference data"), P.MANAGE_REFERENCE, ("reference.",)),
     NavEntry("letters.templates", _l("Letter templates"), P.MANAGE_REFERENCE,
              ("letters.template",)),
+    NavEntry("reference.participants.index", _l("NPM participants"), P.MANAGE_PARTICIPANTS,
+             ("reference.participants.",)),
 )
 
 
@@ -52,19 +56,26 @@ class NavLink:
     is_current: bool
 
 
-def _is_current(entry: NavEntry, endpoint: str | None) -> bool:
-    if endpoint is None:
-        return False
-    return any(
-        endpoint.startswith(mark) if mark.endswith(".") else endpoint == mark
-        for mark in entry.current_on
+def _match(entry: NavEntry, endpoint: str | None) -> int:
+    """How closely `endpoint` belongs to the entry: the length of its longest mark, or 0."""
+    return max(
+        (len(mark) for mark in entry.current_on
+         if endpoint and (endpoint.startswith(mark) if mark.endswith(".") else endpoint == mark)),
+        default=0,
     )
 
 
 def main_navigation(user: User, endpoint: str | None) -> list[NavLink]:
-    """The entries `user` may open, in order, with the one for `endpoint` marked current."""
-    return [
-        NavLink(url_for(entry.endpoint), str(entry.label), _is_current(entry, endpoint))
-        for entry in MAIN_NAV
+    """The entries `user` may open, in order; the one `endpoint` belongs to most closely is
+    marked current ("reference.participants.edit" is the participants', not the reference
+    data's)."""
+    entries = [
+        entry for entry in MAIN_NAV
         if entry.endpoint in current_app.view_functions and can(user, entry.permission)
+    ]
+    best = max((_match(entry, endpoint) for entry in entries), default=0)
+    return [
+        NavLink(url_for(entry.endpoint), str(entry.label),
+                best > 0 and _match(entry, endpoint) == best)
+        for entry in entries
     ]

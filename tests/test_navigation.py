@@ -45,3 +45,11 @@ def test_the_current_page_is_marked(login):
 def test_signed_out_pages_have_no_navigation(client):
     html = client.get("/login").get_data(as_text=True)
     assert 'class="mainnav"' not in html
+
+
+def test_the_most_specific_entry_is_current(login):
+    client = login(factories.make_user(Role.ADMIN))
+    html = client.get("/participants").get_data(as_text=True)
+    assert [href for href, current in nav_links(html) if current] == ["/participants"]
+    html = client.get("/admin/facilities").get_data(as_text=True)
+    assert [href for href, current in nav_links(html) if current] == ["/admin/reference"]
