@@ -154,8 +154,11 @@ def open_case_counts() -> dict[int, int]:
 
 def selectable_facilities(user: User, case: Case) -> list[Facility]:
     """The facilities the edit form offers: those of the case's region and of the regions the
-    user covers, the SQL counterpart of the rule services.edit_case enforces."""
-    query = sa.select(Facility).order_by(Facility.name)
+    user covers, the SQL counterpart of the rule services.edit_case enforces. A deactivated
+    facility is offered only to the case that already names it."""
+    query = sa.select(Facility).order_by(Facility.name).where(
+        sa.or_(Facility.is_active.is_(True), Facility.id == case.facility_id)
+    )
     if user.region is not None:  # a user without a region covers the whole country
         query = query.where(sa.or_(
             Facility.region.in_({case.region, user.region}), Facility.id == case.facility_id
