@@ -3,7 +3,8 @@
 The page is laid out for one role (the first that works on cases): a supervisor first sees the
 urgent cases still waiting for their first action and the cases nobody is assigned to, then the
 deadlines; a caseworker or lawyer their deadlines and their cases; a monitor the cases they
-registered. Every list is capped; a longer one links to the filtered case list.
+registered. Whoever is on a visit's team also sees the reprisal check-ins due on it. Every
+list is capped; a longer one links to the filtered case list.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES
 from casework.cases.models import Case, CaseAssignment, CaseTask
 from casework.database import office_today
 from casework.extensions import db
-from casework.permissions import visible_cases_clause
+from casework.permissions import Permission, has_permission, visible_cases_clause
+from casework.visits.queries import DueCheckIns, team_check_ins_due
 
 MY_WORK_LIMIT = 50  # longer lists link to the filtered case list
 # The role whose layout the page takes, most demanding first.
@@ -50,6 +52,8 @@ class MyWork:
     listed_above: int  # open cases assigned to me that the overdue or due-soon list shows
     registered: list[Case]  # the cases I registered, newest first (monitors)
     whole_region: bool  # supervisors watch the deadlines of every case they oversee
+    # Reprisal check-ins overdue or due soon on the visits I am on the team of.
+    check_ins: DueCheckIns | None = None
 
     @property
     def assigned_total(self) -> int:
@@ -108,4 +112,6 @@ def my_work(user: User, today: date | None = None) -> MyWork:
                           order=(Case.registered_on.desc(),))
         if user.has_role(Role.MONITOR) else [],
         whole_region=whole_region,
+        check_ins=team_check_ins_due(user, soon, today)
+        if has_permission(user, Permission.RECORD_VISIT) else None,
     )

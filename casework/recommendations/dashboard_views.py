@@ -11,19 +11,22 @@ from casework.permissions import Permission, requires
 from casework.recommendations import charts
 from casework.recommendations.blueprint import bp
 from casework.recommendations.dashboard import build_dashboard, dashboard_scope, monthly
+from casework.visits.queries import overdue_check_ins
 
-# The dashboard is for those who act on overdue items: supervisors and the caseworkers who
-# follow recommendations up. Lawyers and monitors read recommendations in their cases.
+# The dashboard is for those who act on overdue items: supervisors, the caseworkers who
+# follow recommendations up, and monitors (their visits' drafts and overdue reprisal
+# check-ins). Lawyers read recommendations in their cases.
 WATCHES_DEADLINES = Permission.FOLLOW_UP_RECOMMENDATION
 
 
 @bp.get("/dashboard")
 @requires(WATCHES_DEADLINES)
 def dashboard() -> str:
-    board = build_dashboard(current_user._get_current_object(), office_today())
+    user = current_user._get_current_object()
+    board = build_dashboard(user, office_today())
     return render_template(
         "recommendations/dashboard.html", board=board, month_title=charts.month_title,
-        chart_size=charts.CHART_SIZE,
+        chart_size=charts.CHART_SIZE, check_ins=overdue_check_ins(user),
     )
 
 

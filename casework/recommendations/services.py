@@ -342,6 +342,23 @@ def record_verification(
 ) -> Verification:
     """The office's own finding on implementation; the only way that status changes."""
     _require(can(actor, P.FOLLOW_UP_RECOMMENDATION, recommendation))
+    return record_verification_unchecked(
+        recommendation, actor=actor, result=result, method=method, verified_on=verified_on,
+        evidence=evidence,
+    )
+
+
+def record_verification_unchecked(
+    recommendation: Recommendation,
+    *,
+    actor: User,
+    result: Implementation,
+    method: VerificationMethod,
+    verified_on: date,
+    evidence: str,
+) -> Verification:
+    """record_verification without its permission check, for a caller that has checked the
+    actor's right in its own terms (a visit's team verifying what it saw: visits.follow_up)."""
     _require_live(recommendation)
     if (recommendation.implementation, result) not in IMPLEMENTATION_STEPS:
         raise InvalidTransition(
