@@ -475,14 +475,29 @@ def _other_case_reasons(user: User) -> list[sa.ColumnElement[bool]]:
         clauses.append(sa.and_(Case.status.in_(OPEN_STATUSES), unit))
     if user.has_role(Role.MONITOR):
         clauses.append(Case.created_by_id == user.id)
-        clauses.append(Case.visit_id.in_(_team_visit_ids(user)))
+        clauses.append(Case.visit_id.in_(team_visit_ids(user)))
     return clauses
 
 
-def _team_visit_ids(user: User) -> sa.Select[int]:
+def team_visit_ids(user: User) -> sa.Select[int]:
     from casework.visits.models import VisitMember
 
     return sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
+
+
+def recordable_visits_clause(user: User) -> sa.ColumnElement[bool]:
+    """The SQL counterpart of can_record_visit: the region's supervisor, or a monitor on the
+    team."""
+    from casework.visits.models import Visit
+
+    if not has_permission(user, P.RECORD_VISIT):
+        return sa.false()
+    clauses: list[sa.ColumnElement[bool]] = [sa.false()]
+    if user.has_role(Role.SUPERVISOR):
+        clauses.append(sa.true() if user.region is None else Visit.region == user.region)
+    if user.has_role(Role.MONITOR):
+        clauses.append(Visit.id.in_(team_visit_ids(user)))
+    return sa.or_(*clauses)
 
 
 def visible_visits_clause(user: User) -> sa.ColumnElement[bool]:
@@ -491,7 +506,7 @@ def visible_visits_clause(user: User) -> sa.ColumnElement[bool]:
 
     if not has_permission(user, P.READ_VISIT):
         return sa.false()
-    clauses: list[sa.ColumnElement[bool]] = [Visit.id.in_(_team_visit_ids(user))]
+    clauses: list[sa.ColumnElement[bool]] = [Visit.id.in_(team_visit_ids(user))]
     if any(user.has_role(role) for role in (Role.SUPERVISOR, Role.MONITOR, Role.CASEWORKER)):
         clauses.append(sa.true() if user.region is None else Visit.region == user.region)
     return sa.or_(*clauses)

@@ -127,7 +127,7 @@ def test_monitor_sees_the_cases_they_registered_and_what_comes_later(login):
     db.session.commit()
     html = page(login(monitor).get("/"))
     assert "lists the complaints you registered" in html
-    assert "visits module" in html
+    assert '<a href="/visits">Your visits and their findings</a>' in html
     assert "Seen on the visit" in my_work_sections(html)["registered"]
     assert "Someone else's" not in html
     assert 'class="stat' not in html  # no counters that can only say zero

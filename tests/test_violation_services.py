@@ -113,6 +113,17 @@ def test_a_case_without_facility_gives_its_region_and_the_status_may_be_chosen(c
         None, Region.ASTANA, ViolationStatus.SUBSTANTIATED)
 
 
+def test_a_completed_visits_findings_stay_as_they_are(visit, monitor):
+    violation = services.record_on_visit(visit, actor=monitor, **facts())
+    visit.status = VisitStatus.COMPLETED
+    with pytest.raises(Refusal, match="completed"):
+        services.record_on_visit(visit, actor=monitor, **facts())
+    with pytest.raises(Refusal, match="completed"):
+        services.change_status(violation, ViolationStatus.NOT_SUBSTANTIATED, actor=monitor,
+                               expected_version=violation.version, reason="Staff showed logs.")
+    assert violation.status is ViolationStatus.SUBSTANTIATED
+
+
 @pytest.mark.parametrize(("found_on", "allowed"), [
     (TODAY, True), (date(2026, 11, 21), False),
     (date(2021, 11, 2), True), (date(2021, 11, 1), False),

@@ -111,6 +111,7 @@ def load_case(case_id: int) -> Case | None:
         sa.select(Case).where(Case.id == case_id).options(
             joinedload(Case.facility),
             joinedload(Case.referred_to),
+            joinedload(Case.visit),
             selectinload(Case.categories),
             selectinload(Case.parties).joinedload(CaseParty.person),
             selectinload(Case.assignments),

@@ -67,9 +67,13 @@ def _require(allowed: bool) -> None:
         raise NotAllowed(_("You are not allowed to record or change violations here."))
 
 
-def _require_open(case: Case | None) -> None:
-    if case is not None and not case.is_open:
+def _require_open(found_in: Case | Visit | None) -> None:
+    """A closed case's or a completed visit's findings stay as they are until reopened."""
+    if isinstance(found_in, Case) and not found_in.is_open:
         raise Refusal(_("The case is closed: reopen it to record or change its violations."))
+    if isinstance(found_in, Visit) and found_in.has_taken_place and not found_in.is_being_recorded:
+        raise Refusal(_("The visit is completed: a supervisor reopens it to record or change "
+                        "its findings."))
 
 
 # -- recording --------------------------------------------------------------------------------
@@ -117,6 +121,7 @@ def record_on_visit(
     _require(can(actor, P.RECORD_VIOLATION, visit))
     if not visit.has_taken_place:
         raise Refusal(_("Violations are recorded once the visit has taken place."))
+    _require_open(visit)
     violation = Violation(
         visit=visit, facility=visit.facility, region=visit.region, recorded_by=actor,
         status=status,
@@ -154,7 +159,7 @@ def edit_violation(
     reason. Returns the audited diff. The flush at the end raises StaleDataError when another
     save slipped in after this request loaded the violation."""
     _require(can(actor, P.RECORD_VIOLATION, violation))
-    _require_open(violation.case)
+    _require_open(violation.case or violation.visit)
     if expected_version != violation.version:
         raise StaleViolation(violation.version)
     if unknown := set(changes) - EDITABLE:

@@ -115,6 +115,12 @@ class Visit(TimestampMixin, Model):
         return self.status in (VisitStatus.CONDUCTED, VisitStatus.COMPLETED)
 
     @property
+    def is_being_recorded(self) -> bool:
+        """Entries (obstruction, interviewees, findings) are made while the visit is
+        conducted; completing it freezes the record until a supervisor reopens it."""
+        return self.status is VisitStatus.CONDUCTED
+
+    @property
     def team(self) -> list[User]:
         return [member.user for member in self.members]
 

@@ -21,7 +21,11 @@ from casework.cases.deadlines import DeadlineState, deadline_state
 from casework.database import office_today
 from casework.extensions import db
 from casework.paging import Page, paginate
-from casework.permissions import Permission, has_permission, visible_visits_clause
+from casework.permissions import (
+    recordable_visits_clause,
+    team_visit_ids,
+    visible_visits_clause,
+)
 from casework.recommendations.lifecycle import RecordStatus
 from casework.recommendations.models import Recommendation
 from casework.reference.models import CctvCoverage, Facility
@@ -33,7 +37,6 @@ from casework.visits.models import (
     NpmParticipant,
     Obstruction,
     Visit,
-    VisitMember,
     VisitStatus,
     VisitType,
 )
@@ -179,23 +182,6 @@ def participant_candidates(current: Sequence[NpmParticipant] = ()) -> list[NpmPa
 # -- reprisal check-ins that are due ----------------------------------------------------------
 
 
-def recordable_visits_clause(user: User) -> sa.ColumnElement[bool]:
-    """The SQL counterpart of permissions.can_record_visit: the region's supervisor, or a
-    monitor on the team."""
-    if not has_permission(user, Permission.RECORD_VISIT):
-        return sa.false()
-    clauses: list[sa.ColumnElement[bool]] = []
-    if user.has_role(Role.SUPERVISOR):
-        clauses.append(sa.true() if user.region is None else Visit.region == user.region)
-    if user.has_role(Role.MONITOR):
-        clauses.append(Visit.id.in_(_team_visit_ids(user)))
-    return sa.or_(sa.false(), *clauses)
-
-
-def _team_visit_ids(user: User) -> sa.Select[int]:
-    return sa.select(VisitMember.visit_id).where(VisitMember.user_id == user.id)
-
-
 @dataclass(frozen=True)
 class DueCheckIn:
     """An interviewee whose next check-in is due: shown without their name (a dashboard is
@@ -241,7 +227,7 @@ def overdue_check_ins(user: User, today: date | None = None) -> DueCheckIns:
 def team_check_ins_due(user: User, until: date, today: date | None = None) -> DueCheckIns:
     """Check-ins overdue or due by `until` on the visits `user` is on the team of ("My
     work"), if they may still record them."""
-    where = sa.and_(Visit.id.in_(_team_visit_ids(user)), recordable_visits_clause(user))
+    where = sa.and_(Visit.id.in_(team_visit_ids(user)), recordable_visits_clause(user))
     return _due_check_ins(where, until=until, today=today or office_today())
 
 
