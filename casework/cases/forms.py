@@ -34,7 +34,7 @@ from casework.cases.lifecycle import (
     open_recommendations,
     transitions_from,
 )
-from casework.cases.models import AssignmentRole, Case, TaskKind
+from casework.cases.models import AssignmentRole, Case, CaseKind, Channel, TaskKind
 from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users, open_case_counts
 from casework.cases.services import ASSIGNABLE_ROLES
 from casework.extensions import db
@@ -73,6 +73,10 @@ class CaseFilterForm(FlaskForm):
     region = SelectField(_l("Region"), validators=[Optional()])
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    channel = SelectField(_l("Channel"), validators=[Optional()])
+    received_from = DateField(_l("Received from"), validators=[Optional()])
+    received_to = DateField(_l("Received to"), validators=[Optional()])
     sort = HiddenField()
 
     def filters(self) -> CaseFilters:
@@ -89,12 +93,18 @@ class CaseFilterForm(FlaskForm):
             region=value(self.region, Region),
             assignee_id=value(self.assignee, int),
             overdue=bool(self.overdue.data),
+            kind=value(self.kind, CaseKind),
+            channel=value(self.channel, Channel),
+            received_from=self.received_from.data if not self.received_from.errors else None,
+            received_to=self.received_to.data if not self.received_to.errors else None,
             sort=self.sort.data or DEFAULT_SORT,
         )
 
     def set_choices(self, categories, facilities, users) -> None:
         self.status.choices = _with_any(CaseStatus.choices())
         self.region.choices = _with_any(Region.choices())
+        self.kind.choices = _with_any(CaseKind.choices())
+        self.channel.choices = _with_any(Channel.choices())
         self.category.choices = _with_any([(str(c.id), c.name) for c in categories])
         self.facility.choices = _with_any([(str(f.id), f.name) for f in facilities])
         self.assignee.choices = _with_any(

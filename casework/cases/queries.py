@@ -17,7 +17,14 @@ from casework.accounts.roles import Role
 from casework.attachments.models import Attachment
 from casework.audit import AuditAction, AuditEntry
 from casework.cases.lifecycle import AWAITING_DECISION, OPEN_STATUSES, CaseStatus, Outcome
-from casework.cases.models import Case, CaseAssignment, CaseParty, DeadlineExtension
+from casework.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseKind,
+    CaseParty,
+    Channel,
+    DeadlineExtension,
+)
 from casework.courts.models import CourtProceeding
 from casework.database import office_today
 from casework.extensions import db
@@ -51,6 +58,11 @@ class CaseFilters:
     region: Region | None = None
     assignee_id: int | None = None  # a user's id, or UNASSIGNED
     overdue: bool = False
+    # The statistics link their figures here: complaints of a kind, channel and period.
+    kind: CaseKind | None = None
+    channel: Channel | None = None
+    received_from: date | None = None
+    received_to: date | None = None
     sort: str = DEFAULT_SORT
 
 
@@ -74,6 +86,14 @@ def _filter_clauses(f: CaseFilters, today: date) -> list[sa.ColumnElement[bool]]
         clauses.append(Case.assignments.any(CaseAssignment.user_id == f.assignee_id))
     if f.overdue:
         clauses.extend([Case.decision_due < today, Case.status.in_(AWAITING_DECISION)])
+    if f.kind is not None:
+        clauses.append(Case.kind == f.kind)
+    if f.channel is not None:
+        clauses.append(Case.channel == f.channel)
+    if f.received_from is not None:
+        clauses.append(Case.received_on >= f.received_from)
+    if f.received_to is not None:
+        clauses.append(Case.received_on <= f.received_to)
     return clauses
 
 
