@@ -18,7 +18,7 @@ from casework.cases.models import Case, CaseParty, Event, EventKind
 from casework.database import office_today, utcnow
 from casework.demo import load_demo_office
 from casework.demo.letters import LETTER_SHARE, MAX_SIGNED
-from casework.demo.office import COLLEAGUES, DEMO_ACCOUNTS
+from casework.demo.office import COLLEAGUES, DEMO_ACCOUNTS, LAWYERS, NPM_STAFF
 from casework.extensions import db
 from casework.letters.models import IncomingDocument, Letter, LetterStatus
 from casework.numbering import ReferenceCounter
@@ -120,7 +120,7 @@ def test_running_the_demo_again_adds_cases_but_no_duplicate_accounts(app):
         result = runner.invoke(args=["casework", "demo", "--cases", "3"])
         assert result.exit_code == 0, result.output
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    assert users == len(DEMO_ACCOUNTS) + len(COLLEAGUES)
+    assert users == len(DEMO_ACCOUNTS) + len(COLLEAGUES) + len(NPM_STAFF) + len(LAWYERS)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 6
 
 

@@ -235,7 +235,8 @@ PATH_WEIGHTS: tuple[tuple[int, dict[str, int]], ...] = (
           "referred_out": 1}),
     (90, {"triage": 1, "investigation": 3, "recommendation": 3, "follow_up": 3,
           "not_admissible": 2, "referred_out": 2, "no_violation": 2, "closed": 1}),
-    (HISTORY_DAYS + 1, {"investigation": 1, "follow_up": 2, "not_admissible": 4,
+    # The oldest days drawn may move back a few days to the working day before them.
+    (HISTORY_DAYS + 15, {"investigation": 1, "follow_up": 2, "not_admissible": 4,
                         "referred_out": 3, "no_violation": 5, "closed": 8, "reopened": 1}),
 )
 # Typical days from the previous step to this one (scaled down when the case is younger).

@@ -14,7 +14,7 @@ from casework.accounts.passwords import hash_password
 from casework.accounts.roles import Role
 from casework.audit import AuditAction, record
 from casework.database import office_today
-from casework.demo import data
+from casework.demo import data, places
 from casework.extensions import db
 from casework.people.iin import iin_check_digit
 from casework.people.models import DetentionStatus, Person, Sex
@@ -62,6 +62,25 @@ DEMO_ACCOUNTS = (
 
 # Colleagues in the central team share the caseload; nobody signs in as them.
 COLLEAGUES = ("Ержан Сапаров", "Гульнара Абенова", "Тимур Оспанов", "Наталья Ли")
+# The NPM's staff who go on visits with the demo monitor: a central team, and a monitor in
+# each region. Nobody signs in as them either.
+NPM_STAFF: tuple[tuple[str, Region | None], ...] = (
+    ("Жанар Мусина", None), ("Арман Каримов", None), ("Динара Сейткали", None),
+    ("Руслан Ибраев", None), ("Алия Нургалиева", None), ("Сергей Волков", None),
+    ("Айдана Рахметова", None), ("Павел Ким", None),
+    ("Гаухар Темирова", Region.KARAGANDA), ("Ержан Бекмуратов", Region.ALMATY),
+    ("Лаура Жакупова", Region.ALMATY_CITY), ("Нуржан Абдуллаев", Region.SHYMKENT),
+    ("Айнур Сарсенова", Region.TURKISTAN), ("Виктор Лысенко", Region.PAVLODAR),
+    ("Оксана Денисенко", Region.EAST_KAZAKHSTAN), ("Асхат Жунусов", Region.KOSTANAY),
+    ("Меруерт Искакова", Region.AKTOBE), ("Талгат Утепов", Region.WEST_KAZAKHSTAN),
+    ("Самал Байтенова", Region.ZHAMBYL), ("Канат Ахметжанов", Region.ABAI),
+    ("Диана Ермекова", Region.ASTANA), ("Бауыржан Кусаинов", Region.AKMOLA),
+    ("Гульжан Омарова", Region.ATYRAU), ("Ринат Галиев", Region.ZHETISU),
+    ("Алтынай Сейтжанова", Region.KYZYLORDA), ("Ерболат Тажибаев", Region.MANGYSTAU),
+    ("Елена Савченко", Region.NORTH_KAZAKHSTAN), ("Мейрам Жаксыбеков", Region.ULYTAU),
+)
+# Lawyers who argue the office's cases in court beside the demo lawyer.
+LAWYERS = ("Бахыт Ержанов", "Ирина Ковалёва", "Нурлан Досжанов")
 
 
 def ensure_users() -> dict[str, User]:
@@ -88,30 +107,42 @@ def ensure_users() -> dict[str, User]:
     return users
 
 
+def _colleague_accounts() -> list[tuple[str, str, str, Role, Region | None]]:
+    """(key, e-mail, name, role, region) of everyone nobody signs in as."""
+    groups = (
+        ("colleague", [(name, None) for name in COLLEAGUES], Role.CASEWORKER),
+        ("npm", list(NPM_STAFF), Role.MONITOR),
+        ("counsel", [(name, None) for name in LAWYERS], Role.LAWYER),
+    )
+    return [(f"{prefix}{n}", f"{prefix}{n}@casework.demo", name, role, region)
+            for prefix, people, role in groups
+            for n, (name, region) in enumerate(people, start=1)]
+
+
 def _ensure_colleagues(existing: dict[str, User], admin: User | None) -> dict[str, User]:
-    emails = {f"colleague{n}": f"colleague{n}@casework.demo"
-              for n in range(1, 1 + len(COLLEAGUES))}
+    accounts = _colleague_accounts()
     # Argon2 spends a quarter of a second on each password by design; nobody signs in as a
     # colleague, so the new ones share the hash of one password nobody knows.
-    missing = set(emails.values()) - set(existing)
+    missing = {email for _key, email, *_rest in accounts} - set(existing)
     unknown = hash_password(secrets.token_urlsafe(24)) if missing else ""
     return {
-        key: existing.get(email) or _colleague(email, name, admin, unknown)
-        for (key, email), name in zip(emails.items(), COLLEAGUES, strict=True)
+        key: existing.get(email) or _colleague(email, name, role, region, admin, unknown)
+        for key, email, name, role, region in accounts
     }
 
 
-def _colleague(email: str, name: str, admin: User | None, password_hash: str) -> User:
+def _colleague(email: str, name: str, role: Role, region: Region | None, admin: User | None,
+               password_hash: str) -> User:
     user = User(
-        email=email, full_name=name,
+        email=email, full_name=name, region=region,
         password_hash=password_hash, language=Language.RU,
         session_token=secrets.token_hex(16),
     )
-    user.roles = {Role.CASEWORKER}
+    user.roles = {role}
     db.session.add(user)
     db.session.flush()
     record(AuditAction.USER_CREATED, actor=admin, obj=user,
-           changes={"email": user.email, "roles": [Role.CASEWORKER]})
+           changes={"email": user.email, "roles": [role]})
     return user
 
 
@@ -140,7 +171,8 @@ def ensure_authorities_and_facilities() -> tuple[list[Authority], list[Facility]
         national[key] = _authority(by_name, name, type=kind,
                                    parent=national.get(parent) if parent else None)
     facilities = {f.name: f for f in db.session.scalars(sa.select(Facility))}
-    for name, facility_type, region, capacity, cctv in data.FACILITIES:
+    for name, facility_type, region, capacity, cctv in (*data.FACILITIES,
+                                                        *places.more_facilities()):
         regional = {
             key: _authority(by_name, template.format(region=data.REGION_GENITIVE[region]),
                             type=atype, parent=national[parent], region=region)
@@ -161,6 +193,14 @@ def ensure_authorities_and_facilities() -> tuple[list[Authority], list[Facility]
             db.session.add(facilities[name])
     db.session.flush()
     return list(by_name.values()), list(facilities.values())
+
+
+def complained_of(facilities: list[Facility]) -> list[Facility]:
+    """The places the demo's complaints come from: all but the demo year's additional places,
+    which the NPM visits (complaints come mostly from the big colonies and pre-trial
+    centres)."""
+    visited_only = {name for name, *_rest in places.more_facilities()}
+    return [facility for facility in facilities if facility.name not in visited_only]
 
 
 def _patronymic(root: str, sex: Sex) -> str:
@@ -207,15 +247,19 @@ class PeopleMaker:
             self.detained.append(person)
         return person
 
-    def make(self, *, facility: Facility | None, min_age: int = 18) -> Person:
+    def make(self, *, facility: Facility | None, min_age: int = 18, max_age: int = 70,
+             with_iin: bool = False) -> Person:
+        """A new person, detained at `facility` when given; most have an IIN, and everyone
+        `with_iin` (a visit names its interviewees with one)."""
         rng = self.rng
         sex = Sex.MALE if facility is not None and rng.random() < 0.85 else rng.choice(
             [Sex.MALE, Sex.FEMALE])
-        birth = office_today() - timedelta(days=rng.randint(min_age * 365, 70 * 365))
+        birth = office_today() - timedelta(days=rng.randint(min_age * 365, max_age * 365))
         detained = facility is not None
         person = Person(
             full_name=random_name(rng, sex),
-            iin=random_iin(rng, birth, sex, self.taken) if rng.random() < 0.9 else None,
+            iin=(random_iin(rng, birth, sex, self.taken)
+                 if with_iin or rng.random() < 0.9 else None),
             birth_date=birth,
             sex=sex,
             contact="" if detained else f"+7 7{rng.randint(0, 99):02d} {rng.randrange(10**7):07d}",
