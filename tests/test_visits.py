@@ -496,23 +496,28 @@ def test_the_default_check_in_skips_the_office_calendars_days_off():
     assert records.first_check_in_on(visit, calendar) == date(2026, 12, 29)
 
 
-def test_a_typed_iin_links_the_registered_person_but_never_tells_a_strangers_name(monitor):
+def test_a_typed_iin_never_tells_a_stranger_that_the_person_is_registered(monitor):
+    """A monitor may not identify a registered person: whatever name they type with the IIN,
+    the answer is the one an unregistered IIN gets (the person's own record, without it)."""
     iin = valid_iin("90010130011")
     registered = make_person(full_name="Registered Name", iin=iin)
     visit = conducted(monitor)
     db.session.commit()
-    with pytest.raises(Refusal, match="registered under another name") as refused:
-        records.add_interviewee(visit, IntervieweeInput(
-            NewPerson("Guessed Name", iin=iin), first_check_in_on=TODAY), actor=monitor)
-    assert refused.value.field == "iin"
-    db.session.rollback()  # as the view does: the refused attempt leaves nothing
-    interviewee = records.add_interviewee(visit, IntervieweeInput(
+    guessed = records.add_interviewee(visit, IntervieweeInput(
+        NewPerson("Guessed Name", iin=iin), first_check_in_on=TODAY), actor=monitor)
+    right = records.add_interviewee(visit, IntervieweeInput(
         NewPerson("registered  name", iin=iin), first_check_in_on=TODAY), actor=monitor)
-    assert interviewee.person == registered
-    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 1
-    with pytest.raises(Refusal, match="already named on this visit as interviewee 1"):
+    assert (guessed.person.full_name, guessed.person.iin) == ("Guessed Name", None)
+    assert (right.person.full_name, right.person.iin) == ("registered  name", None)
+    assert registered not in (guessed.person, right.person)
+    assert (registered.full_name, registered.iin) == ("Registered Name", iin)
+    # An IIN the team itself registered on this visit is theirs to know: it links.
+    own_iin = valid_iin("91020230022")
+    records.add_interviewee(visit, IntervieweeInput(
+        NewPerson("Named Here", iin=own_iin), first_check_in_on=TODAY), actor=monitor)
+    with pytest.raises(Refusal, match="already named on this visit as interviewee 3"):
         records.add_interviewee(visit, IntervieweeInput(
-            NewPerson("Registered Name", iin=iin), first_check_in_on=TODAY), actor=monitor)
+            NewPerson("Other Spelling", iin=own_iin), first_check_in_on=TODAY), actor=monitor)
 
 
 def test_an_invalid_iin_or_check_in_date_is_refused(monitor):

@@ -85,13 +85,21 @@ def decode(data: bytes) -> str:
             "The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again."
         ))
     try:
-        return data.removeprefix(UTF8_BOM).decode("utf-8")
+        text = data.removeprefix(UTF8_BOM).decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise FileProblem(_(
             "Line %(line)d is not UTF-8 text. Save the file as “CSV UTF-8 (comma delimited)” "
             "and try again.", line=line,
         )) from error
+    # The csv module reads NUL characters, but no field of the application may hold one
+    # (PostgreSQL refuses to store it): the file is refused, as the forms refuse them.
+    if (at := text.find("\x00")) >= 0:
+        raise FileProblem(_(
+            "Line %(line)d contains a NUL character, which text cannot contain. Save the file "
+            "as “CSV UTF-8 (comma delimited)” and try again.", line=text.count("\n", 0, at) + 1,
+        ))
+    return text
 
 
 def guess_separator(text: str) -> str:

@@ -191,7 +191,8 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """Import the file the dry run checked: kept on the server under its SHA-256."""
 
-    sha256 = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    # \Z, not $: "$" also matches before a final newline, which import_stash refuses.
+    sha256 = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}\Z")])
     file_name = HiddenField(validators=[Length(max=255)])
 
 

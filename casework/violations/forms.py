@@ -32,6 +32,7 @@ from casework.reference.regions import Region
 from casework.violations.models import ViolationStatus
 from casework.violations.queries import ViolationFilters
 from casework.violations.services import MAX_PEOPLE_AFFECTED, statuses_after
+from casework.visits.forms import chosen
 
 # Suggestions for the legal basis (the field stays free text): the provisions findings cite
 # most, as the office writes them in each language.
@@ -208,7 +209,7 @@ class ViolationFilterForm(FlaskForm):
         """The valid filters; a tampered value is ignored rather than an error."""
 
         def value(field: Field, convert: Callable[[Any], Any]) -> Any:
-            return convert(field.data) if field.data and not field.errors else None
+            return convert(field.data) if chosen(field.data) and not field.errors else None
 
         return ViolationFilters(
             category_id=value(self.category_id, optional_id),

@@ -29,6 +29,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from casework.accounts.models import User
 from casework.cases.forms import optional_id, options, prefix_ids
@@ -56,6 +57,12 @@ from casework.visits.reprisals import CheckInInput
 
 ANY = _l("Any")
 MAX_INTERVIEWS = 10000
+
+
+def chosen(value: Any) -> bool:
+    """Whether an optional select was given a value. Optional() lets a value of spaces alone
+    through without checking it against the choices, so spaces count as no choice."""
+    return bool(value.strip() if isinstance(value, str) else value)
 
 
 def _with_blank(pairs: Iterable[tuple[Any, Any]], blank: Any) -> list[SelectChoice]:
@@ -103,7 +110,7 @@ class VisitFilterForm(FlaskForm):
         """The valid filters; a tampered value is ignored rather than an error."""
 
         def value(field: Field, convert: Callable[[Any], Any]) -> Any:
-            return convert(field.data) if field.data and not field.errors else None
+            return convert(field.data) if chosen(field.data) and not field.errors else None
 
         announced = value(self.announced, str)
         return VisitFilters(
@@ -242,7 +249,7 @@ class ObservationsForm(FlaskForm):
         return prefix_ids(self, "observations")
 
     def coverage(self) -> CctvCoverage | None:
-        return CctvCoverage(self.cctv_seen.data) if self.cctv_seen.data else None
+        return CctvCoverage(self.cctv_seen.data) if chosen(self.cctv_seen.data) else None
 
 
 _birth_date, _sex, _detention_status = detail_fields()  # no detention: they were held there
@@ -283,6 +290,9 @@ class CheckInForm(FlaskForm):
     reprisal_kind = SelectField(_l("Kind of reprisal"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Length(max=20000)])
     next_check_in_on = DateField(_l("Next check-in"), validators=[Optional()])
+    # The latest check-in shown when the form opened: the same form sent twice (a double
+    # click) is refused. A request without it is not checked.
+    seen_check_in = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def prepare(self) -> CheckInForm:
         self.result.choices = _with_blank(CheckInResult.choices(), _l("Choose…"))
@@ -294,13 +304,19 @@ class CheckInForm(FlaskForm):
         return CheckInInput(
             checked_on=self.checked_on.data, result=CheckInResult(self.result.data),
             reprisal_kind=ReprisalKind(self.reprisal_kind.data)
-            if self.reprisal_kind.data else None,
+            if chosen(self.reprisal_kind.data) else None,
             note=self.note.data or "", next_check_in_on=self.next_check_in_on.data,
+            seen_check_in_id=self.seen_check_in.data,
         )
 
+    def saw(self, latest_id: int) -> CheckInForm:
+        """Carry the latest check-in shown on the page."""
+        self.seen_check_in.data, self.seen_check_in.raw_data = latest_id, [str(latest_id)]
+        return self
+
     @classmethod
-    def blank(cls) -> CheckInForm:
-        return cls(formdata=None, checked_on=office_today())
+    def blank(cls, latest_id: int) -> CheckInForm:
+        return cls(formdata=None, checked_on=office_today()).saw(latest_id)
 
 
 class VerifyForm(FlaskForm):

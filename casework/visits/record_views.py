@@ -170,22 +170,24 @@ def check_in(visit_id: int, interviewee_id: int):
     opens a case: the page goes on to it."""
     visit = load(visit_id, P.RECORD_VISIT)
     interviewee = _interviewee(visit, interviewee_id)
-    form = CheckInForm().prepare() if request.method == "POST" else CheckInForm.blank().prepare()
+    form = (CheckInForm() if request.method == "POST"
+            else CheckInForm.blank(reprisals.latest_check_in_id(interviewee))).prepare()
     status = 200
     if form.validate_on_submit():
         try:
             done = reprisals.record_check_in(interviewee, form.to_input(), actor=actor())
             db.session.commit()
+        except reprisals.StaleCheckIn as stale:
+            # The page shows the check-in recorded meanwhile; sending again records this one.
+            db.session.rollback()
+            flash(stale.message, "error")
+            form.saw(reprisals.latest_check_in_id(interviewee))
+            status = 409
         except Refusal as error:
             db.session.rollback()
             if not show_on_field(form, error):
                 flash(error.message, "error")
             status = 422
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("Someone else recorded a check-in at the same moment: check the history "
-                    "and try again."), "error")
-            status = 409
         else:
             if done.case is not None:
                 flash(_("Check-in recorded. Case %(reference)s was opened for the reprisal.",

@@ -8,7 +8,7 @@ error is removed, audited. Audit entries name people by their record's id, never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from casework.audit import AuditAction, diff, record
 from casework.database import office_today
 from casework.extensions import db
 from casework.people.iin import is_valid_iin
-from casework.people.models import name_search_key
+from casework.people.models import Person
 from casework.people.services import NewPerson, find_or_create_person
 from casework.permissions import Permission, can, can_identify_person
 from casework.reference.cctv import record_cctv_coverage
@@ -150,8 +150,11 @@ def add_interviewee(visit: Visit, data: IntervieweeInput, *, actor: User) -> Int
     """Name a person the team interviewed in private, to follow them up against reprisals.
 
     A typed IIN of a registered person links that person (one record per IIN) and keeps the
-    registered details. When the actor may not identify that person, the typed name must be
-    the registered one: an IIN alone must not tell a stranger's name.
+    registered details, for an actor who may know who that person is. Anyone else gets the
+    same answer as for an IIN nobody registered: a record of the person's own, with the typed
+    details but not the IIN (it stays with the registered record). A refusal, or the
+    registered name or birth date shown on the visit, would tell a stranger that the office
+    knows this person; the audit entry keeps the registered record's id for reconciling.
     """
     require_recording(visit, actor)
     details = data.person
@@ -161,11 +164,10 @@ def add_interviewee(visit: Visit, data: IntervieweeInput, *, actor: User) -> Int
         raise Refusal(_("IIN must be 12 digits with a valid check digit"), field="iin")
     check_in_on = _first_check_in(visit, data)
     person, created = find_or_create_person(details, actor=actor)
-    if not created and not can_identify_person(actor, person) and (
-        name_search_key(details.full_name) != person.name_key
-    ):
-        raise Refusal(_("This IIN is registered under another name. Check the IIN and the "
-                        "name, or leave the IIN empty."), field="iin")
+    registered: Person | None = None
+    if not created and not _may_link(actor, person):
+        registered = person
+        person, created = find_or_create_person(replace(details, iin=None), actor=actor)
     if (named := next((i for i in visit.interviewees if i.person_id == person.id), None)):
         raise Refusal(_("This person is already named on this visit as interviewee %(number)d.",
                         number=named.number), field="full_name")
@@ -181,8 +183,20 @@ def add_interviewee(visit: Visit, data: IntervieweeInput, *, actor: User) -> Int
     record(AuditAction.VISIT_ENTRY_RECORDED, actor=actor, obj=visit, changes=_entry_changes(
         "interviewee", interviewee.id, number=number, person_id=person.id,
         person_created=created, is_reprisal_risk=interviewee.is_reprisal_risk,
-        next_check_in_on=check_in_on))
+        next_check_in_on=check_in_on,
+        **({"iin_registered_to_person_id": registered.id} if registered else {})))
     return interviewee
+
+
+def _may_link(actor: User, person: Person) -> bool:
+    """Whether the actor may know who a registered person is: through the register's rule, or
+    as one of the interviewees of a visit whose names they see."""
+    if can_identify_person(actor, person):
+        return True
+    visits = db.session.scalars(
+        sa.select(Visit).join(Interviewee).where(Interviewee.person_id == person.id)
+    )
+    return any(can(actor, Permission.SEE_INTERVIEWEES, visit) for visit in visits)
 
 
 def _first_check_in(visit: Visit, data: IntervieweeInput) -> date | None:

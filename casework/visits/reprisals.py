@@ -41,6 +41,33 @@ class CheckInInput:
     reprisal_kind: ReprisalKind | None = None
     note: str = ""
     next_check_in_on: date | None = None  # None ends the follow-up
+    # The latest check-in the user saw when the form opened (0: none yet); None: not checked.
+    seen_check_in_id: int | None = None
+
+
+class StaleCheckIn(Refusal):
+    """A check-in was recorded after the user opened the form: the same form sent twice, or
+    a colleague at the same moment. Recording it again would open a second case for a
+    reprisal alleged once."""
+
+    def __init__(self) -> None:
+        super().__init__(_("A check-in was recorded for this person after you opened the form: "
+                           "check the history before recording another."))
+
+
+def latest_check_in_id(interviewee: Interviewee) -> int:
+    return max((check_in.id for check_in in interviewee.check_ins), default=0)
+
+
+def _require_latest_seen(interviewee: Interviewee, seen: int) -> None:
+    """Refuse when a check-in came after the one the user saw. The row lock makes two requests
+    at the same moment (PostgreSQL) check in turn, the second then seeing the first's."""
+    db.session.execute(sa.select(Interviewee.id).where(Interviewee.id == interviewee.id)
+                       .with_for_update())
+    latest = db.session.scalar(sa.select(sa.func.max(CheckIn.id))
+                               .where(CheckIn.interviewee_id == interviewee.id))
+    if (latest or 0) != seen:
+        raise StaleCheckIn()
 
 
 def record_check_in(interviewee: Interviewee, data: CheckInInput, *, actor: User) -> CheckIn:
@@ -51,6 +78,8 @@ def record_check_in(interviewee: Interviewee, data: CheckInInput, *, actor: User
     require(can(actor, Permission.RECORD_VISIT, visit))
     if not visit.has_taken_place:
         raise Refusal(_("Check-ins follow a visit that has taken place."))
+    if data.seen_check_in_id is not None:
+        _require_latest_seen(interviewee, data.seen_check_in_id)
     today = office_today()
     _check_dates(data, visit.starts_on, today)
     alleged = data.result is CheckInResult.REPRISAL_ALLEGED
