@@ -43,6 +43,7 @@ from casework.recommendations.models import (
 )
 from casework.reference.regions import Region
 from casework.refusals import InvalidTransition, NotAllowed, Refusal
+from casework.visits.models import VisitStatus
 from tests.factories import (
     make_authority,
     make_case,
@@ -50,6 +51,7 @@ from tests.factories import (
     make_facility,
     make_recommendation,
     make_user,
+    make_visit,
 )
 
 TODAY = date(2026, 12, 10)  # a Thursday; the office's date in every test of this module
@@ -692,6 +694,17 @@ def test_recommendations_of_the_same_case_are_one_finding_not_a_repeat(finding, 
     assert [r.repeat_of for r in siblings] == [None, None]
     # A later case on the same finding is a repeat again.
     assert issue_new(finding, supervisor).repeat_of == siblings[1]
+
+
+def test_recommendations_of_the_same_visit_are_one_finding_not_a_repeat(finding, supervisor):
+    facility, category = finding
+    visit = make_visit(facility, status=VisitStatus.COMPLETED)
+    siblings = [make_recommendation(facility=facility, category=category) for _ in range(2)]
+    for recommendation in siblings:
+        recommendation.case, recommendation.visit = None, visit  # drafted from the visit
+    for recommendation in siblings:
+        services.apply_step(recommendation, "issue", actor=supervisor, implementation_months=3)
+    assert [r.repeat_of for r in siblings] == [None, None]
 
 
 # -- guards added after the security review ---------------------------------------------------

@@ -366,6 +366,15 @@ def test_a_visit_violations_evidence_is_a_visit_file_linked_to_it(visit, monitor
     assert entry.changes["visit_id"] == visit.id
 
 
+def test_a_completed_visits_findings_take_no_more_evidence(visit, monitor):
+    violation = make_violation(visit=visit)
+    visit.status = VisitStatus.COMPLETED
+    with pytest.raises(Refusal, match="reopened") as refused:
+        add_violation_evidence(violation, [pdf_upload()], actor=monitor)
+    assert refused.value.field == "files"
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+
+
 def test_evidence_is_added_only_by_who_may_record_the_violation(visit):
     violation = make_violation(visit=visit)
     reader = make_user(Role.CASEWORKER, region=Region.ASTANA)

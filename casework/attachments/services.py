@@ -22,7 +22,7 @@ from casework.cases.models import Case, EventKind
 from casework.cases.timeline import add_event
 from casework.extensions import db
 from casework.permissions import Permission, can
-from casework.refusals import NotAllowed
+from casework.refusals import NotAllowed, Refusal
 
 if TYPE_CHECKING:
     from casework.recommendations.models import Reply, Verification
@@ -125,9 +125,13 @@ def add_violation_evidence(
     """The evidence of a violation: filed with its case (with the case's timeline event), or
     with its visit when it has no case. Whoever may record the violation adds it; reading it
     follows the case's or the visit's download rule. Raises storage.FileRejected and
-    NotAllowed. The caller commits."""
+    NotAllowed, and Refusal once the case is closed or the visit completed. The caller
+    commits."""
     if not can(actor, Permission.RECORD_VIOLATION, violation):
         raise NotAllowed(_("You are not allowed to add evidence to this violation."))
+    if violation.is_frozen:
+        raise Refusal(_("The case is closed or the visit completed: its findings and their "
+                        "evidence stay as they are until it is reopened."), field="files")
     uploads = list(files)
     stored = _store(uploads)
     links = {"violation_id": violation.id}

@@ -260,14 +260,17 @@ def _issue(recommendation: Recommendation, actor: User, months: int | None) -> N
 
 def find_repeat_of(recommendation: Recommendation) -> Recommendation | None:
     """The latest issued recommendation on the same finding (facility and category) within
-    REPEAT_FINDING_MONTHS before this one, in another case: the finding repeats. Several
-    recommendations of one case (to several authorities) are one finding."""
+    REPEAT_FINDING_MONTHS before this one, in another case or visit: the finding repeats.
+    Several recommendations of one case or visit (to several authorities) are one finding."""
     if recommendation.facility_id is None or recommendation.category_id is None:
         return None
     issued_on = recommendation.issued_on or office_today()
     since = add_months(issued_on, -int(current_app.config["REPEAT_FINDING_MONTHS"]))
     other_case = (sa.true() if recommendation.case_id is None
                   else Recommendation.case_id.is_distinct_from(recommendation.case_id))
+    if recommendation.visit_id is not None:  # one visit's recommendations are one finding
+        other_case = sa.and_(other_case,
+                             Recommendation.visit_id.is_distinct_from(recommendation.visit_id))
     return db.session.scalars(
         sa.select(Recommendation)
         .where(

@@ -27,7 +27,8 @@ def record_cctv_coverage(
     change. A visit's observation dated before a later recorded change is kept in the history
     but does not overwrite the newer current value. The caller audits and commits."""
     changed_on = changed_on or office_today()
-    latest = facility.cctv_changes[0] if facility.cctv_changes else None
+    # By date, not list position: a change added in this session sits at the list's end.
+    latest = max(facility.cctv_changes, key=lambda c: (c.changed_on, c.id or 0), default=None)
     if coverage is facility.cctv_coverage and latest is not None:
         return None
     change = CctvChange(

@@ -101,6 +101,16 @@ class Violation(TimestampMixin, Model):
     )
     attachments: Mapped[list[Attachment]] = relationship(viewonly=True)
 
+    @property
+    def is_frozen(self) -> bool:
+        """Its case is closed or its visit completed: the finding, its status and its
+        evidence stay as they are until the case or visit is reopened."""
+        if self.case is not None:
+            return not self.case.is_open
+        return self.visit is not None and self.visit.has_taken_place and (
+            not self.visit.is_being_recorded
+        )
+
     def snapshot(self) -> dict[str, Any]:
         """The fields whose changes are audited."""
         return {

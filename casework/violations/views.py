@@ -167,7 +167,7 @@ def add_evidence(violation_id: int):
     try:
         added = add_violation_evidence(violation, files, actor=_actor())
         db.session.commit()
-    except storage.FileRejected as rejected:
+    except (storage.FileRejected, Refusal) as rejected:
         db.session.rollback()
         form.files.errors = [str(rejected)]
         return _render_page(violation, 400, evidence_form=form)
