@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from icalendar import Calendar
 
 from casework import create_app
+from casework.accounts import services as accounts
 from casework.accounts.roles import Role
 from casework.audit import AuditAction, AuditEntry
 from casework.courts import calendar, services
@@ -171,6 +172,25 @@ def test_a_deactivated_users_address_answers_404(app, login, lawyer, hearings):
     url = feed_url(login(lawyer))
     lawyer.is_active_account = False
     db.session.commit()
+    assert app.test_client().get(url).status_code == 404
+
+
+@pytest.mark.parametrize("how", ["deactivated and reactivated", "password reset"])
+def test_deactivation_or_a_password_reset_revokes_the_address_for_good(
+    app, login, lawyer, hearings, how
+):
+    url = feed_url(login(lawyer))
+    admin = make_user(Role.ADMIN)
+    if how == "password reset":
+        accounts.reset_password(lawyer, "another long passphrase 2026", actor=admin)
+    else:
+        for active in (False, True):
+            accounts.update_user(
+                lawyer, email=lawyer.email, full_name=lawyer.full_name, roles=lawyer.roles,
+                region=lawyer.region, language=lawyer.language, is_active=active, actor=admin,
+            )
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(CalendarFeed.id))) == 0
     assert app.test_client().get(url).status_code == 404
 
 

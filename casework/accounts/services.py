@@ -241,7 +241,7 @@ def update_user(
     user.region = region
     user.language = language
     if user.is_active_account and not is_active:
-        user.session_token = new_session_token()  # signs the user out everywhere
+        end_access(user)
     user.is_active_account = is_active
     changes = diff(before, _snapshot(user))
     if changes:
@@ -250,11 +250,20 @@ def update_user(
     return changes
 
 
+def end_access(user: User) -> None:
+    """Sign the user out everywhere and revoke their hearings' calendar address, a credential
+    of its own: reactivating the account or resetting its password gives back neither."""
+    from casework.courts.models import CalendarFeed
+
+    user.session_token = new_session_token()
+    db.session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
 def reset_password(user: User, password: str, *, actor: User | None) -> None:
     """Set a new password and end every open session of the user."""
     _check_password(password)
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_access(user)
     record(AuditAction.PASSWORD_RESET, actor=actor, obj=user, changes={"sessions_ended": True})
     db.session.flush()
 
