@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.refusals import Refusal
@@ -25,3 +26,11 @@ def show_on_field(form: Any, error: Refusal) -> bool:
         return False
     field.errors = [*field.errors, error.message]
     return True
+
+
+def filter_value(field: Field, convert: Callable[[Any], Any] = lambda value: value) -> Any:
+    """A list filter's value, converted; None when nothing was chosen or the value was refused
+    (its message shows by the field). Spaces alone count as nothing: Optional() lets them
+    through without checking them against the choices."""
+    value = field.data.strip() if isinstance(field.data, str) else field.data
+    return convert(value) if value and not field.errors else None

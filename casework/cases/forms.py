@@ -4,7 +4,7 @@ that depend on the case (which fields a transition needs) are checked by the ser
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -38,7 +37,7 @@ from casework.cases.models import AssignmentRole, Case, CaseKind, Channel, TaskK
 from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users, open_case_counts
 from casework.cases.services import ASSIGNABLE_ROLES
 from casework.extensions import db
-from casework.forms import MultiCheckboxField
+from casework.forms import MultiCheckboxField, filter_value
 from casework.permissions import Permission, can
 from casework.reference.models import Authority
 from casework.reference.regions import Region
@@ -81,9 +80,7 @@ class CaseFilterForm(FlaskForm):
 
     def filters(self) -> CaseFilters:
         """The valid filters; a tampered value is ignored rather than an error."""
-
-        def value(field: Field, convert: Callable[[str], Any]) -> Any:
-            return convert(field.data) if field.data and not field.errors else None
+        value = filter_value
 
         return CaseFilters(
             text=(self.q.data or "") if not self.q.errors else "",

@@ -3,7 +3,7 @@ be shared) and the entry of an incoming document, which names what it answers by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from casework.cases.forms import optional_id, options
 from casework.cases.models import Case
 from casework.database import office_today
 from casework.extensions import db
+from casework.forms import filter_value
 from casework.intake.forms import add_error
 from casework.labels import LabelledEnum
 from casework.letters.models import IncomingDocument, IncomingKind, Letter, LetterKind
@@ -47,9 +48,7 @@ from casework.reference.regions import Region
 ANY = _l("Any")
 
 
-def _valid(field: Field, convert: Callable[[Any], Any] = lambda v: v) -> Any:
-    """The field's value, or None when empty or refused (its message shows by the field)."""
-    return convert(field.data) if field.data and not field.errors else None
+_valid = filter_value
 
 
 def _with_any(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
