@@ -303,8 +303,8 @@ def test_a_post_without_a_csrf_token_is_refused(login, lawyer, proceeding):
 
 def test_my_hearings_lists_coming_hearings_and_those_awaiting_a_result(login, lawyer,
                                                                         proceeding, case):
+    foreign = make_proceeding(make_case(reference="2026-09999"))  # flushes: before the hearings
     far = Hearing(proceeding=proceeding, starts_at=NOW + timedelta(days=95), recorded_by=lawyer)
-    foreign = make_proceeding(make_case(reference="2026-09999"))
     db.session.add_all([far, Hearing(proceeding=foreign, starts_at=NOW + timedelta(days=1),
                                      recorded_by=lawyer)])
     db.session.commit()

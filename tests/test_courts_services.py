@@ -521,6 +521,9 @@ def test_who_does_not_follow_court_gets_no_calendar_address(role):
 
 def test_my_hearings_are_those_argued_or_assigned_among_cases_still_read(lawyer, case):
     argued = make_proceeding(case, lawyer=lawyer)
+    # Named the lawyer on a case they are no longer assigned to: they no longer read it.
+    # (Made first: the factories flush, and the hearings below are not in the session yet.)
+    elsewhere = make_proceeding(make_case(), lawyer=lawyer)
     soon = Hearing(proceeding=argued, starts_at=NOW + timedelta(days=2), recorded_by=lawyer)
     too_far = Hearing(proceeding=argued, starts_at=NOW + timedelta(days=91),
                       recorded_by=lawyer)
@@ -529,10 +532,7 @@ def test_my_hearings_are_those_argued_or_assigned_among_cases_still_read(lawyer,
                    recorded_by=lawyer)
     long_ago = Hearing(proceeding=argued, starts_at=NOW - timedelta(days=8),
                        recorded_by=lawyer)
-    # Named the lawyer on a case they are no longer assigned to: they no longer read it.
-    other_case = make_case()
-    gone = Hearing(proceeding=make_proceeding(other_case, lawyer=lawyer),
-                   starts_at=NOW + timedelta(days=1), recorded_by=lawyer)
+    gone = Hearing(proceeding=elsewhere, starts_at=NOW + timedelta(days=1), recorded_by=lawyer)
     db.session.add_all([soon, too_far, held, done, long_ago, gone])
     db.session.flush()
     now = NOW.astimezone(UTC)
