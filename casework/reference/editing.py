@@ -9,8 +9,7 @@ instant, so "what changed since" is read back from the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -21,22 +20,9 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 
 from casework.audit import AuditAction, AuditEntry
+from casework.edit_conflicts import ChangeRow, Display, change_rows, field_changes
 from casework.extensions import db
 from casework.refusals import Refusal
-
-Display = Callable[[str, Any], str]
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    """One field changed by someone else after the user opened the form."""
-
-    name: str
-    field: str
-    opened_value: str
-    current_value: str
-    who: str
-    at: datetime
 
 
 class StaleRecord(Refusal):
@@ -92,24 +78,6 @@ def changes_since(
         .order_by(AuditEntry.at, AuditEntry.id)
         .options(joinedload(AuditEntry.actor))
     ).all()
-    found = [
-        (name, value[0], entry.actor.full_name if entry.actor else "", entry.at)
-        for entry in entries
-        for name, value in entry.changes.items()
-        if name in labels and isinstance(value, list)
-    ]
+    found = field_changes(entries, labels)
     found += [(name, old, who, at) for name, old, _new, who, at in extra]
-    opened: dict[str, Any] = {}
-    actors: dict[str, list[str]] = {}
-    latest: dict[str, datetime] = {}
-    for name, old, who, at in sorted(found, key=lambda item: item[3]):
-        opened.setdefault(name, old)
-        names = actors.setdefault(name, [])
-        names.extend([who] if who and who not in names else [])
-        latest[name] = at
-    return [
-        ChangeRow(name=name, field=str(labels[name]), opened_value=display(name, before),
-                  current_value=display(name, current.get(name)),
-                  who=", ".join(actors[name]), at=latest[name])
-        for name, before in opened.items()
-    ]
+    return change_rows(sorted(found, key=lambda item: item[3]), labels, current, display)

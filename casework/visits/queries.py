@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,9 +16,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from casework.accounts.models import User, UserRole
 from casework.accounts.roles import Role
-from casework.audit import AuditAction, AuditEntry
+from casework.audit import AuditAction
 from casework.cases.deadlines import DeadlineState, deadline_state
 from casework.database import office_today
+from casework.edit_conflicts import ChangeRow, changes_since_version
 from casework.extensions import db
 from casework.paging import Page, paginate
 from casework.permissions import (
@@ -255,47 +256,9 @@ FIELD_LABELS = {
 VERSIONED_ACTIONS = (AuditAction.VISIT_EDITED, AuditAction.VISIT_STEP)
 
 
-@dataclass(frozen=True)
-class ChangeRow:
-    """A field someone else changed after the user opened the edit form."""
-
-    name: str  # the key in Visit.snapshot()
-    field: str
-    opened_value: str
-    current_value: str
-    who: str
-    at: datetime
-
-
 def changes_since(visit: Visit, version: int) -> list[ChangeRow]:
     """Every field changed from `version` on, one row each, in the order first changed."""
-    entries = db.session.scalars(
-        sa.select(AuditEntry)
-        .where(AuditEntry.object_type == Visit.__tablename__, AuditEntry.object_id == visit.id,
-               AuditEntry.action.in_(VERSIONED_ACTIONS))
-        .order_by(AuditEntry.id).options(joinedload(AuditEntry.actor))
-    ).all()
-    opened: dict[str, Any] = {}
-    actors: dict[str, list[str]] = {}
-    latest: dict[str, datetime] = {}
-    for entry in entries:
-        if int(entry.changes.get("version", 0)) < version:
-            continue
-        who = entry.actor.full_name if entry.actor else ""
-        for name, value in entry.changes.items():
-            if name in FIELD_LABELS and isinstance(value, list):
-                opened.setdefault(name, value[0])
-                names = actors.setdefault(name, [])
-                names.extend([who] if who not in names else [])
-                latest[name] = entry.at
-    current = visit.snapshot()
-    return [
-        ChangeRow(name=name, field=str(FIELD_LABELS[name]),
-                  opened_value=display_value(name, before),
-                  current_value=display_value(name, current[name]),
-                  who=", ".join(actors[name]), at=latest[name])
-        for name, before in opened.items()
-    ]
+    return changes_since_version(visit, version, VERSIONED_ACTIONS, FIELD_LABELS, display_value)
 
 
 def display_value(name: str, value: Any) -> str:
