@@ -28,9 +28,10 @@ def show_on_field(form: Any, error: Refusal) -> bool:
     return True
 
 
-def filter_value(field: Field, convert: Callable[[Any], Any] = lambda value: value) -> Any:
-    """A list filter's value, converted; None when nothing was chosen or the value was refused
-    (its message shows by the field). Spaces alone count as nothing: Optional() lets them
-    through without checking them against the choices."""
+def chosen_value(field: Field, convert: Callable[[Any], Any] = lambda value: value) -> Any:
+    """An optional field's value (a list filter, an optional select), converted; None when
+    nothing was chosen or the value was refused (its message shows by the field). Spaces alone
+    count as nothing: Optional() lets them through without checking them against the
+    choices."""
     value = field.data.strip() if isinstance(field.data, str) else field.data
     return convert(value) if value and not field.errors else None

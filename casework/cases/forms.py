@@ -37,7 +37,7 @@ from casework.cases.models import AssignmentRole, Case, CaseKind, Channel, TaskK
 from casework.cases.queries import DEFAULT_SORT, CaseFilters, assignable_users, open_case_counts
 from casework.cases.services import ASSIGNABLE_ROLES
 from casework.extensions import db
-from casework.forms import MultiCheckboxField, filter_value
+from casework.forms import MultiCheckboxField, chosen_value
 from casework.permissions import Permission, can
 from casework.reference.models import Authority
 from casework.reference.regions import Region
@@ -80,7 +80,7 @@ class CaseFilterForm(FlaskForm):
 
     def filters(self) -> CaseFilters:
         """The valid filters; a tampered value is ignored rather than an error."""
-        value = filter_value
+        value = chosen_value
 
         return CaseFilters(
             text=(self.q.data or "") if not self.q.errors else "",

@@ -22,7 +22,7 @@ from casework.cases.forms import optional_id, options
 from casework.cases.models import Case
 from casework.database import office_today
 from casework.extensions import db
-from casework.forms import filter_value
+from casework.forms import chosen_value
 from casework.intake.forms import add_error
 from casework.labels import LabelledEnum
 from casework.letters.models import IncomingDocument, IncomingKind, Letter, LetterKind
@@ -48,7 +48,7 @@ from casework.reference.regions import Region
 ANY = _l("Any")
 
 
-_valid = filter_value
+_valid = chosen_value
 
 
 def _with_any(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

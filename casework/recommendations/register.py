@@ -25,7 +25,7 @@ from casework.accounts.roles import Role
 from casework.cases.forms import options
 from casework.cases.models import Case
 from casework.extensions import db
-from casework.forms import filter_value
+from casework.forms import chosen_value
 from casework.labels import LabelledEnum
 from casework.paging import Page, paginate
 from casework.permissions import Permission, has_permission, visible_recommendations_clause
@@ -177,7 +177,7 @@ class RegisterFilterForm(FlaskForm):
 
     def filters(self) -> RegisterFilters:
         """The valid filters; a tampered value is ignored (its message shows by the field)."""
-        value = filter_value
+        value = chosen_value
 
         return RegisterFilters(
             text=(value(self.q) or "").strip(),

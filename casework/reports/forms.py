@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.cases.deadlines import add_months
 from casework.cases.forms import options
-from casework.forms import filter_value
+from casework.forms import chosen_value
 from casework.labels import LabelledEnum
 from casework.reference.models import Language
 from casework.reference.regions import Region
@@ -105,10 +105,10 @@ class StatisticsForm(FlaskForm):
         """The typed dates when valid, else the preset (this year when none is valid)."""
         if self.start.data and self.end.data and not (self.start.errors or self.end.errors):
             return Period(self.start.data, self.end.data)
-        return Preset(filter_value(self.period) or DEFAULT_PRESET.value).period(self.today)
+        return Preset(chosen_value(self.period) or DEFAULT_PRESET.value).period(self.today)
 
     def chosen_region(self) -> Region | None:
-        return filter_value(self.region, Region)
+        return chosen_value(self.region, Region)
 
     def as_args(self) -> dict[str, str]:
         """The query arguments that choose the same figures (the export link)."""

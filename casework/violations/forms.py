@@ -7,7 +7,7 @@ status follows) are the services', whose refusals the views put next to the fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    Field,
     IntegerField,
     SelectField,
     StringField,
@@ -27,12 +26,12 @@ from wtforms.widgets import HiddenInput
 
 from casework.attachments.forms import validate_uploads
 from casework.cases.forms import optional_id, options
+from casework.forms import chosen_value
 from casework.reference.models import Category, Facility, FacilityType
 from casework.reference.regions import Region
 from casework.violations.models import ViolationStatus
 from casework.violations.queries import ViolationFilters
 from casework.violations.services import MAX_PEOPLE_AFFECTED, statuses_after
-from casework.visits.forms import chosen
 
 # Suggestions for the legal basis (the field stays free text): the provisions findings cite
 # most, as the office writes them in each language.
@@ -207,9 +206,7 @@ class ViolationFilterForm(FlaskForm):
 
     def filters(self) -> ViolationFilters:
         """The valid filters; a tampered value is ignored rather than an error."""
-
-        def value(field: Field, convert: Callable[[Any], Any]) -> Any:
-            return convert(field.data) if chosen(field.data) and not field.errors else None
+        value = chosen_value
 
         return ViolationFilters(
             category_id=value(self.category_id, optional_id),

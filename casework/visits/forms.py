@@ -3,7 +3,7 @@ that depend on the visit (dates, team, declarations, counts) are checked by the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -34,7 +34,7 @@ from wtforms.widgets import HiddenInput
 from casework.accounts.models import User
 from casework.cases.forms import optional_id, options, prefix_ids
 from casework.database import office_today
-from casework.forms import MultiCheckboxField
+from casework.forms import MultiCheckboxField, chosen_value
 from casework.people.forms import detail_fields, identity_fields
 from casework.people.models import Sex
 from casework.people.services import NewPerson
@@ -57,12 +57,6 @@ from casework.visits.reprisals import CheckInInput
 
 ANY = _l("Any")
 MAX_INTERVIEWS = 10000
-
-
-def chosen(value: Any) -> bool:
-    """Whether an optional select was given a value. Optional() lets a value of spaces alone
-    through without checking it against the choices, so spaces count as no choice."""
-    return bool(value.strip() if isinstance(value, str) else value)
 
 
 def _with_blank(pairs: Iterable[tuple[Any, Any]], blank: Any) -> list[SelectChoice]:
@@ -108,9 +102,7 @@ class VisitFilterForm(FlaskForm):
 
     def filters(self) -> VisitFilters:
         """The valid filters; a tampered value is ignored rather than an error."""
-
-        def value(field: Field, convert: Callable[[Any], Any]) -> Any:
-            return convert(field.data) if chosen(field.data) and not field.errors else None
+        value = chosen_value
 
         announced = value(self.announced, str)
         return VisitFilters(
@@ -249,7 +241,7 @@ class ObservationsForm(FlaskForm):
         return prefix_ids(self, "observations")
 
     def coverage(self) -> CctvCoverage | None:
-        return CctvCoverage(self.cctv_seen.data) if chosen(self.cctv_seen.data) else None
+        return chosen_value(self.cctv_seen, CctvCoverage)
 
 
 _birth_date, _sex, _detention_status = detail_fields()  # no detention: they were held there
@@ -303,8 +295,7 @@ class CheckInForm(FlaskForm):
     def to_input(self) -> CheckInInput:
         return CheckInInput(
             checked_on=self.checked_on.data, result=CheckInResult(self.result.data),
-            reprisal_kind=ReprisalKind(self.reprisal_kind.data)
-            if chosen(self.reprisal_kind.data) else None,
+            reprisal_kind=chosen_value(self.reprisal_kind, ReprisalKind),
             note=self.note.data or "", next_check_in_on=self.next_check_in_on.data,
             seen_check_in_id=self.seen_check_in.data,
         )
